@@ -1,0 +1,46 @@
+# Reset Lab: `make start` to learn, `make test` to check everything.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+FIRST  := notebooks/01-start-here.ipynb
+# JupyterLab refuses to run as root without --allow-root; with no display, print the URL instead of opening a browser.
+LABFLAGS := $(if $(DISPLAY),,--no-browser) $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: start test test-fast test-browser bench notebooks exercises check-data clean
+
+$(STAMP): requirements.txt pyproject.toml config/lab-overrides.json
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . || \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp config/lab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	touch $@
+
+start: $(STAMP)
+	$(BIN)/jupyter lab $(LABFLAGS) $(FIRST)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not browser" tests src/resetlab
+
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest -m browser -p no:xdist tests
+
+bench: $(STAMP)
+	@for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done
+
+notebooks: $(STAMP)
+	$(BIN)/python -m resetlab execute notebooks/*.ipynb solutions/*.ipynb
+
+exercises: $(STAMP)
+	$(BIN)/python -m resetlab make-exercises solutions exercises
+
+check-data: $(STAMP)
+	$(BIN)/python -m resetlab check-data
+
+clean:
+	rm -rf $(VENV) .pytest_cache

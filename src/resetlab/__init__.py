@@ -1,0 +1,38 @@
+"""Reset Lab: the 2008-2009 U.S.-Russia reset, taught from two primary sources.
+
+Import from here in notebooks (``from resetlab import load_statements``).
+Names are loaded on first use, so ``import resetlab`` stays cheap: the widget
+toolkit is only imported when a widget is asked for.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from .errors import DataError, QuestionError, ResetLabError, UsageError
+
+# name -> module that defines it (loaded lazily by __getattr__ below)
+_LAZY = {
+    "CourseData": "data",
+    "check_data": "data",
+    "load_all": "data",
+    "load_events": "timeline",
+    "load_manifest": "sources",
+    "load_source": "sources",
+    "load_sources": "sources",
+    "load_statements": "statements",
+}
+
+__all__ = sorted([*_LAZY, "DataError", "QuestionError", "ResetLabError", "UsageError"])
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'resetlab' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,54 @@
+"""Command line: ``python -m resetlab build-data | check-data | grade``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import ResetLabError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m resetlab", description="Reset Lab course tools.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    build = sub.add_parser("build-data", help="extract data/statements.csv from the raw sources")
+    build.add_argument("--data", help="data folder (default: the repository's data/)")
+    build.add_argument("--out", help="where to write (default: statements.csv in the data folder)")
+    check = sub.add_parser("check-data", help="validate every data file; exit 1 on the first problem")
+    check.add_argument("--data", help="data folder (default: the repository's data/)")
+    execute = sub.add_parser("execute", help="(maintainers) run notebooks in a fresh kernel and save them")
+    execute.add_argument("notebooks", nargs="+")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; print a plain sentence, never a traceback, on failure."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "build-data":
+            from ._paths import data_dir
+            from .statements import build_statements, write_statements
+
+            frame = build_statements(args.data)
+            out = write_statements(frame, args.out or data_dir(args.data) / "statements.csv")
+            print(f"wrote {len(frame)} statements to {out.name}")
+        elif args.command == "check-data":
+            from .data import check_data
+
+            for line in check_data(args.data):
+                print(line)
+            print("all data files are valid")
+        elif args.command == "execute":
+            from ._notebooks import execute_in_place
+
+            for path in args.notebooks:
+                execute_in_place(path)
+                print(f"executed {path}")
+    except ResetLabError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
