@@ -20,7 +20,9 @@ _LAZY = {
     "load_manifest": "sources",
     "load_source": "sources",
     "load_sources": "sources",
+    "load_speakers": "statements",
     "load_statements": "statements",
+    "load_topics": "statements",
 }
 
 __all__ = sorted([*_LAZY, "DataError", "QuestionError", "ResetLabError", "UsageError"])

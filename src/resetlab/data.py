@@ -10,7 +10,7 @@ import pandas as pd
 from ._paths import data_dir
 from .errors import DataError
 from .sources import Source, load_sources
-from .statements import build_statements, load_statements
+from .statements import build_statements, load_speakers, load_statements, load_topics
 from .timeline import load_events
 
 
@@ -21,11 +21,14 @@ class CourseData:
     sources: dict[str, Source]
     statements: pd.DataFrame
     events: pd.DataFrame
+    speakers: pd.DataFrame
+    topics: pd.DataFrame
 
 
 def load_all(folder: str | os.PathLike[str] | None = None) -> CourseData:
     """Load and validate every data file (sources with checksums, statements, events)."""
-    return CourseData(load_sources(folder), load_statements(folder), load_events(folder))
+    return CourseData(load_sources(folder), load_statements(folder), load_events(folder),
+                      load_speakers(folder), load_topics(folder))
 
 
 def check_data(folder: str | os.PathLike[str] | None = None) -> list[str]:

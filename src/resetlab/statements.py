@@ -51,6 +51,16 @@ STATEMENT_FIELDS = (
 )
 
 
+def load_speakers(folder: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Return ``data/speakers.csv``: each speaker's side, kind, aliases and description."""
+    return read_table(data_dir(folder) / "speakers.csv", SPEAKER_COLUMNS)
+
+
+def load_topics(folder: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Return ``data/topics.csv``: the topic vocabulary with labels and keywords."""
+    return read_table(data_dir(folder) / "topics.csv", TOPIC_COLUMNS)
+
+
 def _topic_ids(folder) -> tuple[str, ...]:
     return tuple(read_table(Path(folder) / "topics.csv", TOPIC_COLUMNS)["topic"])
 
