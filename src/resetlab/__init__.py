@@ -13,8 +13,14 @@ from .errors import DataError, QuestionError, ResetLabError, UsageError
 
 # name -> module that defines it (loaded lazily by __getattr__ below)
 _LAZY = {
+    "Comparer": "widgets",
+    "Concordance": "widgets",
     "CourseData": "data",
+    "TimelineExplorer": "widgets",
     "check_data": "data",
+    "concordance": "compare",
+    "concordance_counts": "compare",
+    "explode_topics": "compare",
     "load_all": "data",
     "load_events": "timeline",
     "load_manifest": "sources",
@@ -23,6 +29,13 @@ _LAZY = {
     "load_speakers": "statements",
     "load_statements": "statements",
     "load_topics": "statements",
+    "pane_statements": "compare",
+    "shared_words": "compare",
+    "timeline_figure": "compare",
+    "timeline_rows": "compare",
+    "timeline_summary": "compare",
+    "topic_counts": "compare",
+    "word_counts": "compare",
 }
 
 __all__ = sorted([*_LAZY, "DataError", "QuestionError", "ResetLabError", "UsageError"])

@@ -1,0 +1,405 @@
+"""Pure comparison functions: panes of statements, shared words, concordance, timeline data.
+
+Everything here computes and returns data (DataFrames, tuples, strings, a
+matplotlib ``Figure``); nothing displays anything.  The widgets in
+``resetlab.widgets`` are thin views over these functions, and the lessons call
+them directly, so what a learner sees in a widget can always be reproduced
+with one line of code.
+
+Choices that matter for reading the results:
+
+* Words are compared as exact word forms after lower-casing (``relations`` and
+  ``relationship`` are different words); stop words such as ``the`` are left
+  out of comparisons (``resetlab._text.STOPWORDS``).
+* The concordance searches the *cleaned* text of each source (no page
+  furniture, straight quotes), and reports every match with its offsets in
+  both the cleaned and the raw text, so a match can be found in the original.
+* Timeline events keep the ``origin`` of ``load_events``: "in source" or
+  "outside".  Figures tell them apart by marker shape and label, never by
+  colour alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pandas as pd
+
+from ._text import content_words, esc, mark_words
+from .errors import UsageError
+
+#: Okabe-Ito colours (safe for the common colour-vision deficiencies).
+OKABE_ITO = {
+    "orange": "#E69F00", "sky blue": "#56B4E9", "bluish green": "#009E73", "yellow": "#F0E442",
+    "blue": "#0072B2", "vermillion": "#D55E00", "reddish purple": "#CC79A7", "black": "#000000",
+}
+
+#: How each origin is drawn: marker shape, fill, colour and the word used in labels.
+TIMELINE_STYLE = {
+    "in source": {"marker": "o", "color": OKABE_ITO["blue"], "fill": True, "tag": "in source", "shape": "filled circle"},
+    "outside": {"marker": "s", "color": OKABE_ITO["vermillion"], "fill": False, "tag": "OUTSIDE", "shape": "open square"},
+}
+
+#: Values accepted by the timeline's source filter.
+TIMELINE_FILTERS = ("all", "000", "003", "outside")
+
+#: The course's default window: the months between the two meetings, with the run-up to the first.
+RESET_WINDOW = ("2008-04-01", "2009-07-31")
+
+ANY = None  # a pane filter left open
+
+
+# --------------------------------------------------------------------------- statements
+
+
+def topic_lists(statements: pd.DataFrame) -> pd.Series:
+    """Return each statement's topics as a tuple (the CSV stores them ';'-separated)."""
+    return statements["topics"].map(lambda t: tuple(x for x in str(t).split(";") if x))
+
+
+def explode_topics(statements: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per (statement, topic): a statement with two topics appears twice.
+
+    Use it to count by topic; remember that the counts then add up to more than
+    the number of statements.
+    """
+    out = statements.assign(topic=topic_lists(statements)).explode("topic", ignore_index=True)
+    return out
+
+
+def _check_choice(kind: str, value: str | None, allowed: list[str]) -> None:
+    if value is not None and value not in allowed:
+        msg = f"There is no {kind} {value!r} in these statements; choose one of {', '.join(repr(a) for a in allowed)}, or None for any {kind}."
+        raise UsageError(msg)
+
+
+def pane_statements(statements: pd.DataFrame, speaker: str | None = ANY, event: str | None = ANY,
+                    topic: str | None = ANY) -> pd.DataFrame:
+    """Return the statements one comparer pane shows, in statement-id order.
+
+    Args:
+        statements: the statements table (``load_statements()``).
+        speaker, event, topic: a value from that column, or ``None`` for any.
+
+    Raises:
+        UsageError: for a speaker, event or topic that no statement has.
+
+    >>> import resetlab
+    >>> list(pane_statements(resetlab.load_statements(), "Medvedev", "g8-toyako-2008", "iran")["statement_id"])
+    ['000-06']
+    """
+    _check_choice("speaker", speaker, sorted(statements["speaker"].unique()))
+    _check_choice("event", event, sorted(statements["event"].unique()))
+    topics = topic_lists(statements)
+    _check_choice("topic", topic, sorted({t for ts in topics for t in ts}))
+    keep = pd.Series(True, index=statements.index)
+    if speaker is not None:
+        keep &= statements["speaker"] == speaker
+    if event is not None:
+        keep &= statements["event"] == event
+    if topic is not None:
+        keep &= topics.map(lambda ts: topic in ts)
+    return statements[keep].sort_values("statement_id", kind="stable")
+
+
+def vocabulary(quotes) -> Counter:
+    """Count the content words in some quotes (stop words and single letters left out).
+
+    >>> vocabulary(["We can get a lot done together.", "work together"]).most_common(1)
+    [('together', 2)]
+    """
+    counts: Counter = Counter()
+    for quote in quotes:
+        counts.update(content_words(str(quote)))
+    return counts
+
+
+def shared_words(left_quotes, right_quotes) -> tuple[str, ...]:
+    """Return the content words that occur in both groups of quotes, sorted.
+
+    >>> shared_words(["We can work together"], ["work toward and support"])
+    ('work',)
+    """
+    return tuple(sorted(set(vocabulary(left_quotes)) & set(vocabulary(right_quotes))))
+
+
+def pane_html(pane: pd.DataFrame, shared: tuple[str, ...] | frozenset[str], heading: str) -> str:
+    """Return escaped HTML for one pane: a heading, the shared words in text, then each quote.
+
+    Shared words are wrapped in ``<mark><b>`` (colour and bold) and listed in
+    words above the quotes, so the cue never depends on colour alone.  Every
+    value from the data is escaped: quote text is data, not markup.
+    """
+    marked = frozenset(shared)
+    n = len(pane)
+    parts = [f"<h4>{esc(heading)}</h4>",
+             f"<p>{n} statement{'s' if n != 1 else ''}. Shared with the other pane "
+             f"({len(marked)} word{'s' if len(marked) != 1 else ''}, shown in bold): "
+             f"{esc(', '.join(sorted(marked)) or 'none')}.</p>"]
+    if n == 0:
+        parts.append("<p><i>No statement matches these choices; set one of the menus to 'any'.</i></p>")
+    for row in pane.itertuples(index=False):
+        via = " (through an interpreter)" if row.interpreted else ""
+        parts.append(
+            f"<p><b>{esc(row.statement_id)}</b> · source {esc(row.source_id)} · {esc(row.date)} · "
+            f"{esc(row.speaker)}{esc(via)} · {esc(row.kind)}</p>"
+            f"<blockquote>“{mark_words(row.quote, marked)}”</blockquote>"
+        )
+    return "\n".join(parts)
+
+
+def pane_text(pane: pd.DataFrame, shared, heading: str) -> str:
+    """Plain-text version of :func:`pane_html`, for a view with no kernel; shared words as ``*word*``."""
+    from ._text import mark_words_text
+
+    marked = frozenset(shared)
+    lines = [heading, f"{len(pane)} statement(s); shared words marked *like this*: {', '.join(sorted(marked)) or 'none'}"]
+    if pane.empty:
+        lines.append("  (no statement matches these choices)")
+    for row in pane.itertuples(index=False):
+        via = ", through an interpreter" if row.interpreted else ""
+        lines.append(f"  {row.statement_id} ({row.speaker}{via}, source {row.source_id}, {row.date}): \"{mark_words_text(row.quote, marked)}\"")
+    return "\n".join(lines)
+
+
+def word_counts(statements: pd.DataFrame, by: str = "speaker", top: int | None = None) -> pd.DataFrame:
+    """Count content words in the quotes, per value of column *by*.
+
+    Returns a DataFrame with columns ``by``, ``word``, ``count`` sorted by
+    group, then by count (highest first), then alphabetically, so ties are
+    always listed the same way.  ``top`` keeps the first *top* words per group.
+    """
+    if by not in statements.columns:
+        msg = f"There is no column {by!r} to group by; use one of {', '.join(statements.columns)}."
+        raise UsageError(msg)
+    rows = []
+    for group, quotes in statements.groupby(by, sort=True)["quote"]:
+        ranked = sorted(vocabulary(quotes).items(), key=lambda kv: (-kv[1], kv[0]))
+        rows.extend((group, w, c) for w, c in ranked[:top])
+    return pd.DataFrame(rows, columns=[by, "word", "count"])
+
+
+def topic_counts(statements: pd.DataFrame, rows: tuple[str, ...] = ("speaker", "event")) -> pd.DataFrame:
+    """Count statements per topic for each combination of *rows* (a statement may count under two topics)."""
+    exploded = explode_topics(statements)
+    table = pd.crosstab([exploded[r] for r in rows], exploded["topic"])
+    table.columns.name = "topic"
+    return table
+
+
+# --------------------------------------------------------------------------- concordance
+
+_OUTSIDE_QUOTES = "(reporter's text)"
+CONCORDANCE_COLUMNS = ("source_id", "left", "match", "right", "clean_start", "clean_end",
+                       "raw_start", "raw_end", "statement_id", "speaker")
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def _pattern(query: str) -> re.Pattern:
+    words = query.split()
+    if not words:
+        msg = "Type a word or phrase to search for (got an empty query)."
+        raise UsageError(msg)
+    body = r"\s+".join(re.escape(w) for w in words)
+    start = r"\b" if re.match(r"\w", words[0]) else ""
+    end = r"\b" if re.search(r"\w$", words[-1]) else ""
+    return re.compile(start + body + end, re.IGNORECASE)
+
+
+def concordance(query: str, sources: dict | None = None, statements: pd.DataFrame | None = None,
+                width: int = 40) -> pd.DataFrame:
+    """Find a word or phrase in the cleaned text of every source: keyword in context.
+
+    Matching ignores case and treats any run of spaces or line breaks as one
+    space; a query that starts or ends with a letter matches whole words only
+    (``arms`` does not match ``harms``).
+
+    Returns one row per match, in source order, with ``source_id``, the
+    ``left`` context, the ``match``, the ``right`` context (line breaks shown
+    as spaces), the match's offsets in the cleaned text (``clean_start``,
+    ``clean_end``) and in the raw file (``raw_start``, ``raw_end``), and, if
+    the match lies inside a quoted statement, its ``statement_id`` and
+    ``speaker`` (else the speaker is "(reporter's text)").
+
+    >>> import resetlab
+    >>> hits = concordance("sphere of influence", resetlab.load_sources(), resetlab.load_statements())
+    >>> list(hits["statement_id"])
+    ['', '003-17']
+    """
+    if sources is None:
+        from .sources import load_sources
+
+        sources = load_sources()
+    if statements is None:
+        from .statements import load_statements
+
+        statements = load_statements()
+    pattern = _pattern(query)
+    rows = []
+    for sid in sorted(sources):
+        source = sources[sid]
+        text = source.clean
+        quotes = statements[statements["source_id"] == sid]
+        for m in pattern.finditer(text):
+            raw_start, raw_end = source.raw_span(m.start(), m.end())
+            inside = quotes[(quotes["start"] <= raw_start) & (quotes["end"] >= raw_end)]
+            statement_id = str(inside.iloc[0]["statement_id"]) if len(inside) else ""
+            speaker = str(inside.iloc[0]["speaker"]) if len(inside) else _OUTSIDE_QUOTES
+            rows.append({
+                "source_id": sid,
+                "left": _flat(text[max(0, m.start() - width) : m.start()]),
+                "match": _flat(m.group(0)),
+                "right": _flat(text[m.end() : m.end() + width]),
+                "clean_start": m.start(), "clean_end": m.end(),
+                "raw_start": raw_start, "raw_end": raw_end,
+                "statement_id": statement_id, "speaker": speaker,
+            })
+    return pd.DataFrame(rows, columns=list(CONCORDANCE_COLUMNS))
+
+
+def concordance_counts(hits: pd.DataFrame) -> pd.DataFrame:
+    """Count concordance matches per source and speaker (sorted), with a total row per source."""
+    if hits.empty:
+        return pd.DataFrame({"source_id": pd.Series(dtype="str"), "speaker": pd.Series(dtype="str"), "matches": pd.Series(dtype="int64")})
+    counts = hits.groupby(["source_id", "speaker"], sort=True).size().rename("matches").reset_index()
+    return counts
+
+
+def concordance_html(hits: pd.DataFrame) -> str:
+    """Return the matches as an escaped HTML table, the match itself in ``<mark><b>``."""
+    if hits.empty:
+        return "<p><i>No matches in either source.</i></p>"
+    head = "<tr><th scope='col'>source</th><th scope='col'>speaker (statement)</th><th scope='col'>in context</th></tr>"
+    body = []
+    for row in hits.itertuples(index=False):
+        who = f"{row.speaker} ({row.statement_id})" if row.statement_id else row.speaker
+        body.append(
+            f"<tr><td>{esc(row.source_id)}</td><td>{esc(who)}</td>"
+            f"<td>…{esc(row.left)}<mark><b>{esc(row.match)}</b></mark>{esc(row.right)}…</td></tr>"
+        )
+    return f"<table><caption>{len(hits)} match{'es' if len(hits) != 1 else ''}</caption>{head}{''.join(body)}</table>"
+
+
+def concordance_text(hits: pd.DataFrame) -> str:
+    """Plain-text keyword-in-context lines: ``source speaker | left [match] right``."""
+    if hits.empty:
+        return "No matches in either source."
+    lines = []
+    for row in hits.itertuples(index=False):
+        who = f"{row.speaker} {row.statement_id}".strip()
+        lines.append(f"{row.source_id} {who:<36} | {row.left:>40} [{row.match}] {row.right}")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+def _label(event_id: str) -> str:
+    return re.sub(r"-\d{4}$", "", event_id).replace("-", " ")
+
+
+def timeline_rows(events: pd.DataFrame, show: str = "all", start: str | None = None,
+                  end: str | None = None) -> pd.DataFrame:
+    """Return the events a timeline shows, with the label and marker each gets.
+
+    Args:
+        events: the timeline (``load_events()``), with its ``origin`` column.
+        show: "all", "000" or "003" (events that source mentions), or "outside"
+            (events no source mentions: the course's context).
+        start, end: ISO dates; keep events that overlap this window.
+
+    Returns:
+        Columns ``event_id``, ``start``, ``end`` (Timestamps), ``origin``,
+        ``mentioned_in``, ``event``, ``label`` (says "OUTSIDE" for outside
+        context), ``marker``; sorted by start date.
+    """
+    if show not in TIMELINE_FILTERS:
+        msg = f"Cannot show {show!r} on the timeline; choose one of {', '.join(repr(f) for f in TIMELINE_FILTERS)}."
+        raise UsageError(msg)
+    frame = events.copy()
+    frame["start"] = pd.to_datetime(frame["start"])
+    frame["end"] = pd.to_datetime(frame["end"])
+    if show == "outside":
+        frame = frame[frame["origin"] == "outside"]
+    elif show != "all":
+        frame = frame[frame["mentioned_in"] == show]
+    if start is not None:
+        frame = frame[frame["end"] >= pd.Timestamp(start)]
+    if end is not None:
+        frame = frame[frame["start"] <= pd.Timestamp(end)]
+    frame = frame.sort_values(["start", "event_id"], kind="stable").reset_index(drop=True)
+    tags = frame.apply(
+        lambda r: f"[{TIMELINE_STYLE[r['origin']]['tag']}{' ' + r['mentioned_in'] if r['mentioned_in'] else ''}]", axis=1
+    ) if len(frame) else pd.Series(dtype="str")
+    frame["label"] = [f"{_label(e)} {t}" for e, t in zip(frame["event_id"], tags)]
+    frame["marker"] = frame["origin"].map(lambda o: TIMELINE_STYLE[o]["marker"])
+    return frame[["event_id", "start", "end", "origin", "mentioned_in", "event", "label", "marker"]]
+
+
+def timeline_figure(events: pd.DataFrame, show: str = "all", start: str | None = RESET_WINDOW[0],
+                    end: str | None = RESET_WINDOW[1], width: float = 9.0):
+    """Draw the timeline on one matplotlib ``Figure`` (not registered with pyplot).
+
+    One row per event, oldest at the top; a span is drawn as a bar between
+    its first and last day.  Events a source mentions are filled circles,
+    outside events are open squares, and every label says which it is, so the
+    figure reads without colour.  The default window is ``RESET_WINDOW``;
+    pass ``start=None, end=None`` for every year.
+    """
+    from matplotlib.dates import DateFormatter
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    rows = timeline_rows(events, show, start, end)
+    fig = Figure(figsize=(width, 0.9 + 0.32 * max(len(rows), 1)), layout="constrained")
+    ax = fig.add_subplot()
+    ys = list(range(len(rows)))[::-1]
+    for y, row in zip(ys, rows.itertuples(index=False)):
+        style = TIMELINE_STYLE[row.origin]
+        if row.end > row.start:
+            ax.plot([row.start, row.end], [y, y], color=style["color"], linewidth=4, solid_capstyle="butt")
+        ax.plot([row.start], [y], marker=style["marker"], markersize=8, linestyle="none",
+                color=style["color"], markerfacecolor=style["color"] if style["fill"] else "white",
+                markeredgewidth=1.8)
+    ax.set_yticks(ys, list(rows["label"]), fontsize=9)
+    ax.set_ylim(-0.7, max(len(rows), 1) - 0.3)
+    ax.grid(axis="x", color="#cccccc", linewidth=0.6)
+    ax.xaxis.set_major_formatter(DateFormatter("%b %Y"))
+    window = "every year" if start is None and end is None else f"{start or 'the start'} to {end or 'the end'}"
+    ax.set_title(f"Timeline ({'all events' if show == 'all' else 'filter: ' + show}; {window})", fontsize=11)
+    handles = [Line2D([], [], marker=s["marker"], linestyle="none", color=s["color"], markersize=8,
+                      markerfacecolor=s["color"] if s["fill"] else "white", markeredgewidth=1.8,
+                      label=f"{origin}: {s['shape']}") for origin, s in TIMELINE_STYLE.items()]
+    ax.legend(handles=handles, loc="lower left", fontsize=8, frameon=True)
+    for label in ax.get_xticklabels():
+        label.set_rotation(30)
+        label.set_horizontalalignment("right")
+    return fig
+
+
+def timeline_summary(events: pd.DataFrame, show: str = "all", start: str | None = RESET_WINDOW[0],
+                     end: str | None = RESET_WINDOW[1]) -> str:
+    """Describe in words what :func:`timeline_figure` draws, event by event.
+
+    The text starts with "Figure summary:" (the course's convention for the
+    text that accompanies every figure) and gives the same information as the
+    figure: each event's dates, label and origin.
+    """
+    rows = timeline_rows(events, show, start, end)
+    n_in = int((rows["origin"] == "in source").sum())
+    window = "every year" if start is None and end is None else f"{start or 'the start'} to {end or 'the end'}"
+    lines = [
+        f"Figure summary: a timeline of {len(rows)} events ({window}, filter {show!r}), one row per event, "
+        f"oldest first: {n_in} mentioned in a source (filled circles) and {len(rows) - n_in} outside context "
+        "the course adds (open squares, labelled OUTSIDE)."
+    ]
+    for row in rows.itertuples(index=False):
+        when = f"{row.start:%Y-%m-%d}" + (f" to {row.end:%Y-%m-%d}" if row.end > row.start else "")
+        where = f"mentioned in source {row.mentioned_in}" if row.mentioned_in else "OUTSIDE the sources"
+        lines.append(f"- {when}: {row.event_id} ({where})")
+    return "\n".join(lines)
+

@@ -1,0 +1,280 @@
+"""Comparison widgets: thin ipywidgets composites over ``resetlab.compare``.
+
+Each widget computes with the pure functions in ``compare`` and only shows the
+result, so a test can set a control's ``.value`` and read back plain data
+without a browser.  Each one also has ``fallback()``: the same content as
+plain text, for a rendered notebook with no kernel (print it in the next cell).
+
+Conventions kept by every widget here:
+
+* every control has a ``description`` (a label a screen reader announces) and
+  a CSS class (``rl-…``) that browser tests select on;
+* everything from the data reaches HTML through ``html.escape``;
+* callbacks run inside an ``Output`` widget's ``capture()`` so an error is
+  shown, not swallowed;
+* ``repr()`` is short and deterministic, because nbval compares it.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import ipywidgets as w
+import pandas as pd
+
+from . import compare
+from ._text import esc
+from .errors import UsageError
+
+_WIDE = {"description_width": "initial"}
+
+
+def _statements(statements: pd.DataFrame | None) -> pd.DataFrame:
+    if statements is None:
+        from .statements import load_statements
+
+        return load_statements()
+    return statements
+
+
+def _options(values, any_label: str, labels: dict | None = None) -> list[tuple[str, str | None]]:
+    labels = labels or {}
+    return [(any_label, None)] + [(labels.get(v, v), v) for v in values]
+
+
+class Comparer(w.VBox):
+    """Two panes of quotes side by side; words both panes use are marked.
+
+    Each pane has three menus (speaker, meeting, topic); ``None`` means "any".
+    The panes show each quote with its statement id, source and date.  Shared
+    content words (see ``compare.shared_words``) are in ``<mark><b>`` and are
+    also listed in words above the quotes, so the cue is not colour alone.
+
+    Args:
+        statements: the statements table; ``None`` loads ``data/statements.csv``.
+            Pass your own DataFrame (same columns) to compare other quotes.
+        left, right: initial choices, e.g. ``{"speaker": "Medvedev", "event": "london-2009"}``.
+    """
+
+    def __init__(self, statements: pd.DataFrame | None = None, left: dict | None = None,
+                 right: dict | None = None):
+        self.statements = _statements(statements)
+        st = self.statements
+        speakers = sorted(st["speaker"].unique())
+        events = sorted(st["event"].unique(), key=lambda e: (st.loc[st["event"] == e, "date"].min(), e))
+        dates = {e: f"{e} ({st.loc[st['event'] == e, 'date'].min()})" for e in events}
+        topics = sorted({t for ts in compare.topic_lists(st) for t in ts})
+        if left is None:
+            left = {"speaker": "Bush"} if "Bush" in speakers else {}
+        if right is None:
+            right = {"speaker": "Obama"} if "Obama" in speakers else {}
+        self.shared: tuple[str, ...] = ()
+        self.panes: dict[str, pd.DataFrame] = {}
+        self._controls: dict[str, dict[str, w.Dropdown]] = {}
+        columns = []
+        for side, choice in (("left", left), ("right", right)):
+            title = side.capitalize()
+            menus = {
+                "speaker": w.Dropdown(options=_options(speakers, "any speaker"), description=f"{title} speaker", style=_WIDE),
+                "event": w.Dropdown(options=_options(events, "any meeting", dates), description=f"{title} meeting", style=_WIDE),
+                "topic": w.Dropdown(options=_options(topics, "any topic"), description=f"{title} topic", style=_WIDE),
+            }
+            for key, menu in menus.items():
+                menu.value = choice.get(key)
+                menu.add_class(f"rl-{side}-{key}")
+            self._controls[side] = menus
+            quotes = w.HTML(layout=w.Layout(width="auto"))
+            quotes.add_class(f"rl-{side}-quotes")
+            setattr(self, f"{side}_quotes", quotes)
+            columns.append(w.VBox([*menus.values(), quotes], layout=w.Layout(width="50%", padding="0 8px")))
+        self.errors = w.Output()
+        super().__init__([w.HBox(columns), self.errors])
+        self.add_class("rl-comparer")
+        self.update()
+        for menus in self._controls.values():
+            for menu in menus.values():
+                menu.observe(self._changed, names="value")
+
+    # the dropdowns, by the names tests and lessons use
+    @property
+    def left_speaker(self) -> w.Dropdown: return self._controls["left"]["speaker"]
+    @property
+    def left_event(self) -> w.Dropdown: return self._controls["left"]["event"]
+    @property
+    def left_topic(self) -> w.Dropdown: return self._controls["left"]["topic"]
+    @property
+    def right_speaker(self) -> w.Dropdown: return self._controls["right"]["speaker"]
+    @property
+    def right_event(self) -> w.Dropdown: return self._controls["right"]["event"]
+    @property
+    def right_topic(self) -> w.Dropdown: return self._controls["right"]["topic"]
+
+    def choices(self, side: str) -> dict[str, str | None]:
+        """The current menu values of one pane ("left" or "right")."""
+        return {key: menu.value for key, menu in self._controls[side].items()}
+
+    def _heading(self, side: str) -> str:
+        c = self.choices(side)
+        return f"{side.capitalize()}: {c['speaker'] or 'any speaker'} · {c['event'] or 'any meeting'} · {c['topic'] or 'any topic'}"
+
+    def _changed(self, change) -> None:
+        with self.errors:
+            self.update()
+
+    def update(self) -> None:
+        """Recompute both panes and the shared words from the menus."""
+        for side in ("left", "right"):
+            self.panes[side] = compare.pane_statements(self.statements, **self.choices(side))
+        self.shared = compare.shared_words(self.panes["left"]["quote"], self.panes["right"]["quote"])
+        self.left_quotes.value = compare.pane_html(self.panes["left"], self.shared, self._heading("left"))
+        self.right_quotes.value = compare.pane_html(self.panes["right"], self.shared, self._heading("right"))
+
+    def fallback(self) -> str:
+        """Both panes as plain text (shared words as ``*word*``), for a view with no kernel."""
+        return "\n\n".join(compare.pane_text(self.panes[s], self.shared, self._heading(s)) for s in ("left", "right"))
+
+    def __repr__(self) -> str:
+        n_left, n_right = len(self.panes.get("left", ())), len(self.panes.get("right", ()))
+        return f"Comparer({n_left} statements left, {n_right} right, {len(self.shared)} shared words)"
+
+
+class Concordance(w.VBox):
+    """Keyword in context: type a word or phrase, see every match in both sources.
+
+    Shows counts per source and speaker (quotes are credited to the statement
+    they fall in; everything else is "(reporter's text)"), then each match with
+    the words around it.  Press Enter or leave the box to search.
+
+    Args:
+        statements, sources: the data to search; ``None`` loads the course's.
+        query: the first search to show.
+    """
+
+    def __init__(self, statements: pd.DataFrame | None = None, sources: dict | None = None,
+                 query: str = "relations", width: int = 40):
+        self.statements = _statements(statements)
+        if sources is None:
+            from .sources import load_sources
+
+            sources = load_sources()
+        self.sources = sources
+        self.width = width
+        self.hits = pd.DataFrame()
+        self.message = ""
+        self.query = w.Text(value=query, description="Word or phrase", continuous_update=False, style=_WIDE)
+        self.query.add_class("rl-concordance-query")
+        self.counts = w.HTML()
+        self.counts.add_class("rl-concordance-counts")
+        self.results = w.HTML()
+        self.results.add_class("rl-concordance-results")
+        self.errors = w.Output()
+        super().__init__([self.query, self.counts, self.results, self.errors])
+        self.add_class("rl-concordance")
+        self.update()
+        self.query.observe(self._changed, names="value")
+
+    def _changed(self, change) -> None:
+        with self.errors:
+            self.update()
+
+    def update(self) -> None:
+        """Search for the text in the box and show the counts and the matches."""
+        try:
+            self.hits = compare.concordance(self.query.value, self.sources, self.statements, self.width)
+        except UsageError as exc:
+            self.hits = pd.DataFrame(columns=compare.CONCORDANCE_COLUMNS)
+            self.message = str(exc)
+            self.counts.value = f"<p>{esc(self.message)}</p>"
+            self.results.value = ""
+            return
+        self.message = ""
+        counts = compare.concordance_counts(self.hits)
+        per_source = ", ".join(f"source {sid}: {int(n)}" for sid, n in counts.groupby("source_id")["matches"].sum().items()) or "none"
+        self.counts.value = (f"<p>{len(self.hits)} match{'es' if len(self.hits) != 1 else ''} for "
+                             f"“{esc(self.query.value.strip())}” ({esc(per_source)}).</p>"
+                             + counts.to_html(index=False, escape=True))
+        self.results.value = compare.concordance_html(self.hits)
+
+    def fallback(self) -> str:
+        """The counts and the keyword-in-context lines as plain text."""
+        if self.message:
+            return self.message
+        counts = compare.concordance_counts(self.hits)
+        table = counts.to_string(index=False) if len(counts) else "(no matches)"
+        return f"Matches for {self.query.value.strip()!r}:\n{table}\n\n{compare.concordance_text(self.hits)}"
+
+    def __repr__(self) -> str:
+        return f"Concordance({self.query.value.strip()!r}: {len(self.hits)} matches)"
+
+
+class TimelineExplorer(w.VBox):
+    """The timeline as one figure, with a filter by source and a choice of period.
+
+    Events a source mentions are filled circles; outside context is open
+    squares labelled OUTSIDE.  A text summary of the same events sits under
+    the figure.
+
+    Args:
+        events: the timeline table; ``None`` loads ``data/events.csv``.
+    """
+
+    FILTERS = (("all events", "all"), ("mentioned in source 000", "000"),
+               ("mentioned in source 003", "003"), ("outside the sources", "outside"))
+    PERIODS = (("April 2008 to July 2009", compare.RESET_WINDOW), ("every year (2001-2026)", (None, None)))
+
+    def __init__(self, events: pd.DataFrame | None = None, show: str = "all"):
+        if events is None:
+            from .timeline import load_events
+
+            events = load_events()
+        self.events = events
+        self.rows = pd.DataFrame()
+        self.png = b""
+        self.filter = w.Dropdown(options=self.FILTERS, value=show, description="Show events", style=_WIDE)
+        self.filter.add_class("rl-timeline-filter")
+        self.period = w.Dropdown(options=self.PERIODS, value=compare.RESET_WINDOW, description="Period", style=_WIDE)
+        self.period.add_class("rl-timeline-period")
+        self.figure = w.Output()
+        self.figure.add_class("rl-timeline-figure")
+        self.summary = w.HTML()
+        self.summary.add_class("rl-timeline-summary")
+        self.errors = w.Output()
+        super().__init__([w.HBox([self.filter, self.period]), self.figure, self.summary, self.errors])
+        self.add_class("rl-timeline")
+        self.update()
+        self.filter.observe(self._changed, names="value")
+        self.period.observe(self._changed, names="value")
+
+    def _changed(self, change) -> None:
+        with self.errors:
+            self.update()
+
+    def update(self) -> None:
+        """Redraw the figure and its text summary for the chosen filter and period.
+
+        The image goes straight into the ``Output`` widget's ``outputs`` (no
+        captured display messages), so the notebook cell's own output stays
+        the same on every run and the picture can be checked without a browser.
+        """
+        start, end = self.period.value
+        self.rows = compare.timeline_rows(self.events, self.filter.value, start, end)
+        fig = compare.timeline_figure(self.events, self.filter.value, start, end)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=90)
+        self.png = buffer.getvalue()
+        summary = self.fallback()
+        self.summary.value = f"<pre style='white-space: pre-wrap'>{esc(summary)}</pre>"
+        self.figure.outputs = ({
+            "output_type": "display_data",
+            "data": {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": summary.splitlines()[0]},
+            "metadata": {},
+        },)
+
+    def fallback(self) -> str:
+        """The figure's text summary: every event shown, with its dates and origin."""
+        start, end = self.period.value
+        return compare.timeline_summary(self.events, self.filter.value, start, end)
+
+    def __repr__(self) -> str:
+        return f"TimelineExplorer({self.filter.value!r}: {len(self.rows)} events)"

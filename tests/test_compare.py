@@ -1,0 +1,210 @@
+"""Tests for resetlab.compare: panes, shared words, concordance, counts and timeline data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from resetlab import UsageError, load_events, load_sources, load_statements
+from resetlab import compare
+from resetlab._text import content_words, mark_words, words
+
+
+@pytest.fixture(scope="module")
+def statements():
+    return load_statements()
+
+
+@pytest.fixture(scope="module")
+def sources():
+    return load_sources()
+
+
+@pytest.fixture(scope="module")
+def events():
+    return load_events()
+
+
+def hostile(statements: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the statements whose first quote and speaker carry markup."""
+    frame = statements.copy()
+    frame.loc[0, "quote"] = 'trust <script>alert("x")</script> <img src=x onerror=alert(1)> trust'
+    frame.loc[0, "speaker"] = "<b>Bush</b>"
+    return frame
+
+
+def test_pane_filters_by_speaker_event_and_topic(statements):
+    """Each filter narrows the pane; None leaves it open."""
+    medvedev = compare.pane_statements(statements, speaker="Medvedev")
+    assert set(medvedev["speaker"]) == {"Medvedev"}
+    assert set(medvedev["event"]) == {"g8-toyako-2008", "london-2009"}
+    in_2008 = compare.pane_statements(statements, "Medvedev", "g8-toyako-2008")
+    assert list(in_2008["statement_id"]) == ["000-06", "000-07", "000-08"]
+    georgia = compare.pane_statements(statements, topic="georgia")
+    assert all("georgia" in t.split(";") for t in georgia["topics"])
+    assert len(compare.pane_statements(statements)) == len(statements)
+
+
+def test_pane_topic_matches_whole_topic_ids_only(statements):
+    """A topic filter matches one id in the ';' list, not a substring of another id."""
+    frame = statements.copy()
+    frame.loc[0, "topics"] = "arms-control"
+    assert "000-01" not in set(compare.pane_statements(frame, topic="nato")["statement_id"])
+
+
+def test_pane_rejects_an_unknown_speaker_in_a_sentence(statements):
+    """A misspelt speaker is a UsageError naming the choices, not an empty pane."""
+    with pytest.raises(UsageError, match="no speaker 'Bsh'.*'Bush'"):
+        compare.pane_statements(statements, speaker="Bsh")
+
+
+def test_words_fold_case_and_curly_apostrophes():
+    """He’s and he's are the same word; hyphens split words."""
+    assert words("He\u2019s HE'S U.S.-Russian") == ["he's", "he's", "u", "s", "russian"]
+    assert content_words("the U.S. and 10 interceptors") == ["10", "interceptors"]
+
+
+def test_shared_words_are_the_content_words_in_both_groups(statements):
+    """Bush 2008 and Obama 2009 share exactly the content words in both sets of quotes."""
+    bush = compare.pane_statements(statements, "Bush")["quote"]
+    obama = compare.pane_statements(statements, "Obama")["quote"]
+    shared = compare.shared_words(bush, obama)
+    assert shared == tuple(sorted(shared))
+    assert "believe" in shared and "the" not in shared
+    for word in shared:
+        assert word in " ".join(bush).lower() and word in " ".join(obama).lower()
+
+
+def test_mark_words_escapes_everything_and_marks_whole_words():
+    """Markup in a quote comes out as text; only whole shared words are marked."""
+    out = mark_words('<script>alert("trust")</script> distrust trust', {"trust"})
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert out.count("<mark><b>trust</b></mark>") == 2  # inside the script text, and the last word
+    assert "dis<mark>" not in out
+
+
+def test_pane_html_escapes_hostile_quotes_and_speakers(statements):
+    """A <script> or <img onerror> in the data never reaches the HTML as a tag."""
+    frame = hostile(statements)
+    html = compare.pane_html(frame.iloc[:1], ("trust",), "Left <i>pane</i>")
+    assert "<script" not in html and "<img" not in html and "<i>pane" not in html
+    assert "&lt;script&gt;" in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;b&gt;Bush&lt;/b&gt;" in html
+    assert "<mark><b>trust</b></mark>" in html
+
+
+def test_pane_html_lists_shared_words_in_text_and_handles_empty(statements):
+    """The shared words are spelled out (not colour alone); an empty pane says so."""
+    html = compare.pane_html(statements.iloc[:0], ("common", "work"), "Right")
+    assert "common, work" in html and "0 statements" in html and "No statement matches" in html
+
+
+def test_pane_text_marks_shared_words_with_asterisks(statements):
+    """The plain-text fallback marks shared words *like this* and keeps ids and dates."""
+    pane = compare.pane_statements(statements, "Bush", "g8-toyako-2008")
+    text = compare.pane_text(pane, ("work",), "Left")
+    assert "000-09 (Bush, source 000, 2008-07-07)" in text and "*work*" in text
+
+
+def test_concordance_finds_phrases_with_offsets_back_to_raw(sources, statements):
+    """Every match's raw offsets point at the same words in the raw file."""
+    hits = compare.concordance("missile defense", sources, statements)
+    assert set(hits["source_id"]) == {"000", "003"}
+    for row in hits.itertuples(index=False):
+        raw = sources[row.source_id].raw[row.raw_start : row.raw_end]
+        assert raw.replace("\u00a0", " ").lower().split() == ["missile", "defense"]
+        assert sources[row.source_id].clean[row.clean_start : row.clean_end].lower() == "missile defense"
+
+
+def test_concordance_skips_page_furniture(sources, statements):
+    """The pull quote and the later notice are not searched: 'sphere of influence' is found twice, not three times."""
+    hits = compare.concordance("sphere of influence", sources, statements)
+    assert len(hits) == 2
+    assert compare.concordance("undesirable", sources, statements).empty
+
+
+def test_concordance_credits_quotes_to_their_speaker(sources, statements):
+    """A match inside a quote names its statement; others are the reporter's text."""
+    hits = compare.concordance("common ground", sources, statements)
+    assert list(hits["speaker"]) == ["(reporter's text)", "Yevgeny Volk"]
+    assert list(hits["statement_id"]) == ["", "003-22"]
+
+
+def test_concordance_matches_whole_words_and_ignores_case(sources, statements):
+    """'arms' does not match 'harms'; 'IRAN' matches 'Iran' and 'Iran's'."""
+    assert all(h.lower() == "arms" for h in compare.concordance("arms", sources, statements)["match"])
+    assert len(compare.concordance("IRAN", sources, statements)) >= 5
+
+
+def test_concordance_empty_query_is_a_plain_sentence(sources, statements):
+    """An empty query raises UsageError with a sentence a learner can act on."""
+    with pytest.raises(UsageError, match="Type a word or phrase"):
+        compare.concordance("   ", sources, statements)
+
+
+def test_concordance_counts_add_up(sources, statements):
+    """Counts per source and speaker add up to the number of matches."""
+    hits = compare.concordance("Russia", sources, statements)
+    counts = compare.concordance_counts(hits)
+    assert counts["matches"].sum() == len(hits)
+    assert list(counts.columns) == ["source_id", "speaker", "matches"]
+
+
+def test_concordance_html_escapes_context(sources, statements):
+    """Keyword-in-context HTML escapes hostile text around the match."""
+    hits = pd.DataFrame([{"source_id": "000", "left": "<script>", "match": "<img>", "right": "&", "statement_id": "",
+                          "speaker": "<b>x</b>"}])
+    html = compare.concordance_html(hits)
+    assert "<script>" not in html and "<img>" not in html and "&lt;b&gt;x" in html
+
+
+def test_word_counts_are_sorted_and_deterministic(statements):
+    """Within a speaker, words come by count then alphabetically; top limits each group."""
+    counts = compare.word_counts(statements, top=3)
+    obama = counts[counts["speaker"] == "Obama"]
+    assert list(obama["word"])[0] == "nuclear" and len(obama) == 3
+    assert obama["count"].is_monotonic_decreasing
+    with pytest.raises(UsageError, match="no column 'who'"):
+        compare.word_counts(statements, by="who")
+
+
+def test_topic_counts_count_a_statement_under_each_topic(statements):
+    """000-06 (Iran and North Korea) counts once under each."""
+    table = compare.topic_counts(statements)
+    assert table.loc[("Medvedev", "g8-toyako-2008"), "iran"] == 1
+    assert table.loc[("Medvedev", "g8-toyako-2008"), "north-korea"] == 1
+    assert table.values.sum() == len(compare.explode_topics(statements))
+
+
+def test_timeline_rows_filter_by_source_and_mark_outside(events):
+    """Filters keep the right events; every outside label says OUTSIDE."""
+    outside = compare.timeline_rows(events, "outside", None, None)
+    assert set(outside["origin"]) == {"outside"} and all("OUTSIDE" in l for l in outside["label"])
+    only_000 = compare.timeline_rows(events, "000", None, None)
+    assert set(only_000["mentioned_in"]) == {"000"} and set(only_000["marker"]) == {"o"}
+    window = compare.timeline_rows(events, "all", "2008-08-01", "2008-08-31")
+    assert list(window["event_id"]) == ["georgia-war-2008"]
+    with pytest.raises(UsageError, match="choose one of 'all'"):
+        compare.timeline_rows(events, "004")
+
+
+def test_timeline_figure_uses_shapes_not_only_colour(events):
+    """In-source and outside events get different marker shapes and Okabe-Ito colours."""
+    fig = compare.timeline_figure(events, start=None, end=None)
+    ax = fig.axes[0]
+    markers = {line.get_marker() for line in ax.get_lines()}
+    assert {"o", "s"} <= markers
+    colours = {line.get_color() for line in ax.get_lines()}
+    assert colours <= set(compare.OKABE_ITO.values())
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == len(events) and any("OUTSIDE" in l for l in labels)
+
+
+def test_timeline_summary_lists_every_event_and_starts_with_the_convention(events):
+    """The summary starts 'Figure summary:' and names each event in the window with its origin."""
+    text = compare.timeline_summary(events)
+    rows = compare.timeline_rows(events, "all", *compare.RESET_WINDOW)
+    assert text.startswith("Figure summary:")
+    for row in rows.itertuples(index=False):
+        assert row.event_id in text
+    assert "reset-button-geneva-2009 (OUTSIDE the sources)" in text

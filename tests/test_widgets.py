@@ -1,0 +1,148 @@
+"""Tests for resetlab.widgets: controls, callbacks, escaping and fallbacks, without a browser."""
+
+from __future__ import annotations
+
+import base64
+
+import ipywidgets as w
+import pytest
+
+from resetlab import Comparer, Concordance, TimelineExplorer, load_statements
+
+HOSTILE = 'We <script>alert("x")</script> <img src=x onerror=alert(1)> work together'
+
+
+@pytest.fixture(scope="module")
+def statements():
+    return load_statements()
+
+
+def hostile(statements):
+    frame = statements.copy()
+    frame.loc[frame["statement_id"] == "000-09", "quote"] = HOSTILE
+    return frame
+
+
+def all_controls(widget):
+    """Every descendant widget of a composite."""
+    found, todo = [], [widget]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(getattr(current, "children", ()))
+    return found
+
+
+def classes(widget):
+    return {c for child in all_controls(widget) for c in child._dom_classes}
+
+
+def test_comparer_has_the_css_classes_browser_tests_select_on():
+    """Root, six dropdowns and two panes carry their rl-… classes."""
+    comparer = Comparer()
+    expected = {"rl-comparer", "rl-left-quotes", "rl-right-quotes"} | {
+        f"rl-{side}-{key}" for side in ("left", "right") for key in ("speaker", "event", "topic")}
+    assert expected <= classes(comparer)
+    assert isinstance(comparer.left_quotes, w.HTML)
+
+
+def test_every_control_has_a_label():
+    """Every Dropdown and Text in the three widgets has a non-empty description."""
+    for widget in (Comparer(), Concordance(), TimelineExplorer()):
+        controls = [c for c in all_controls(widget) if isinstance(c, (w.Dropdown, w.Text))]
+        assert controls and all(c.description.strip() for c in controls)
+
+
+def test_comparer_update_follows_the_dropdowns(statements):
+    """Changing a dropdown re-filters that pane and recomputes the shared words."""
+    comparer = Comparer(statements, left={"speaker": "Medvedev", "event": "g8-toyako-2008"},
+                        right={"speaker": "Medvedev", "event": "london-2009"})
+    assert list(comparer.panes["left"]["statement_id"]) == ["000-06", "000-07", "000-08"]
+    assert "000-06" in comparer.left_quotes.value and "003-04" in comparer.right_quotes.value
+    comparer.left_topic.value = "iran"
+    assert list(comparer.panes["left"]["statement_id"]) == ["000-06"]
+    assert "000-07" not in comparer.left_quotes.value
+    comparer.right_speaker.value = "Obama"
+    comparer.right_event.value = None
+    assert set(comparer.panes["right"]["speaker"]) == {"Obama"}
+    assert repr(comparer) == f"Comparer(1 statements left, 3 right, {len(comparer.shared)} shared words)"
+
+
+def test_comparer_marks_shared_words_with_mark_and_text(statements):
+    """A word both panes use is in <mark> in each pane and listed in words above the quotes."""
+    comparer = Comparer(statements, left={"speaker": "Bush", "event": "g8-toyako-2008"},
+                        right={"speaker": "Obama"})
+    assert "work" in comparer.shared
+    for pane in (comparer.left_quotes.value, comparer.right_quotes.value):
+        assert "<mark><b>work</b></mark>" in pane
+        assert "shown in bold): " in pane and "work" in pane.split("shown in bold): ")[1].split("</p>")[0]
+
+
+def test_comparer_escapes_script_and_img_in_quotes(statements):
+    """Injected <script> and <img onerror> come out as text in the pane HTML and the fallback."""
+    comparer = Comparer(hostile(statements), left={"speaker": "Bush", "event": "g8-toyako-2008"})
+    pane = comparer.left_quotes.value
+    assert "<script" not in pane and "<img" not in pane
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in pane
+    assert "&lt;img src=x onerror=alert(1)&gt;" in pane
+    assert '<script>alert("x")</script>' in comparer.fallback()  # plain text is shown as text
+
+
+def test_comparer_fallback_is_plain_text_with_ids(statements):
+    """The fallback holds both panes' statement ids and marks shared words *like this*."""
+    comparer = Comparer(statements)
+    text = comparer.fallback()
+    assert "<" not in text.replace("<b>", "")  # no markup added by the widget
+    assert "000-05" in text and "003-01" in text and "*believe*" in text
+
+
+def test_comparer_empty_pane_says_so(statements):
+    """A combination with no statements shows a sentence, not an empty box."""
+    comparer = Comparer(statements, left={"speaker": "Bush", "event": "london-2009"})
+    assert comparer.panes["left"].empty and "No statement matches" in comparer.left_quotes.value
+
+
+def test_concordance_search_updates_counts_and_results(statements):
+    """Typing a phrase updates results and per-source, per-speaker counts."""
+    conc = Concordance(statements, query="common ground")
+    assert {"rl-concordance", "rl-concordance-query", "rl-concordance-results", "rl-concordance-counts"} <= classes(conc)
+    assert len(conc.hits) == 2 and "Yevgeny Volk" in conc.counts.value
+    conc.query.value = "missile defense"
+    assert set(conc.hits["source_id"]) == {"000", "003"}
+    assert conc.results.value.count("<mark>") == len(conc.hits)
+    assert repr(conc) == f"Concordance('missile defense': {len(conc.hits)} matches)"
+
+
+def test_concordance_empty_query_shows_a_sentence(statements):
+    """An empty box shows what to do instead of raising."""
+    conc = Concordance(statements, query="")
+    assert conc.hits.empty and "Type a word or phrase" in conc.counts.value
+    assert conc.fallback().startswith("Type a word or phrase")
+
+
+def test_concordance_escapes_hostile_quote_text(statements):
+    """A hostile query is escaped in the counts line and results."""
+    conc = Concordance(statements, query="<img src=x onerror=alert(1)>")
+    assert "<img" not in conc.counts.value + conc.results.value
+
+
+def test_timeline_explorer_filters_and_draws(statements):
+    """The filter changes the events, the PNG and the text summary together."""
+    explorer = TimelineExplorer()
+    assert {"rl-timeline", "rl-timeline-filter", "rl-timeline-figure"} <= classes(explorer)
+    all_rows = len(explorer.rows)
+    explorer.filter.value = "outside"
+    assert 0 < len(explorer.rows) < all_rows and set(explorer.rows["origin"]) == {"outside"}
+    (output,) = explorer.figure.outputs
+    assert base64.b64decode(output["data"]["image/png"]).startswith(b"\x89PNG")
+    assert explorer.fallback().startswith("Figure summary:") and "OUTSIDE" in explorer.summary.value
+    explorer.period.value = (None, None)
+    assert "new-start-expires-2026" in explorer.fallback()
+    assert repr(explorer) == f"TimelineExplorer('outside': {len(explorer.rows)} events)"
+
+
+def test_widgets_show_themselves_with_stable_text():
+    """The text/plain part of each widget's display is short and has no memory address."""
+    for widget in (Comparer(), Concordance(), TimelineExplorer()):
+        bundle = widget._repr_mimebundle_()
+        assert " at 0x" not in bundle["text/plain"] and len(bundle["text/plain"]) < 110
