@@ -13,10 +13,12 @@ from .errors import DataError, QuestionError, ResetLabError, UsageError
 
 # name -> module that defines it (loaded lazily by __getattr__ below)
 _LAZY = {
+    "CheckResult": "checks",
     "Comparer": "widgets",
     "Concordance": "widgets",
     "CourseData": "data",
     "TimelineExplorer": "widgets",
+    "check": "checks",
     "check_data": "data",
     "concordance": "compare",
     "concordance_counts": "compare",
@@ -30,6 +32,8 @@ _LAZY = {
     "load_statements": "statements",
     "load_topics": "statements",
     "pane_statements": "compare",
+    "questions": "checks",
+    "score_answer": "checks",
     "shared_words": "compare",
     "timeline_figure": "compare",
     "timeline_rows": "compare",

@@ -1,0 +1,355 @@
+"""Tests for resetlab.checks: kind feedback whatever the learner passes, specs validated once."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+import re
+from importlib import resources
+
+import pandas as pd
+import pytest
+
+import resetlab
+from resetlab import QuestionError, UsageError, load_events, load_source, load_statements
+from resetlab.checks import (
+    STATUSES,
+    CheckResult,
+    canonical,
+    check,
+    digest,
+    load_questions,
+    parse_questions,
+    questions,
+    score_answer,
+)
+
+LESSONS = ["01-start-here", "02-reading-a-source", "03-who-said-what", "04-comparing-the-leaders",
+           "05-context-and-timeline", "06-corroboration"]
+
+
+@pytest.fixture(scope="module")
+def statements():
+    return load_statements()
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return json.loads(resources.files("resetlab").joinpath("questions.json").read_text(encoding="utf-8"))
+
+
+# ----------------------------------------------------------------- the shipped question bank
+
+
+def test_every_lesson_has_three_to_five_questions_in_order():
+    """Each of the six lessons has 3-5 questions, numbered q<lesson>.1, q<lesson>.2, ... without gaps."""
+    for number, name in enumerate(LESSONS, start=1):
+        ids = [q.id for q in questions(name)]
+        assert 3 <= len(ids) <= 5, name
+        assert ids == [f"q{number}.{n}" for n in range(1, len(ids) + 1)]
+        assert [q.id for q in questions(number)] == ids
+
+
+def test_q1_1_is_the_number_of_sources():
+    """The lesson-1 demonstration check("q1.1", 2) passes, and the prompt is the agreed one."""
+    q = questions(1)[0]
+    assert q.prompt == "How many primary sources does this course read? (a whole number)"
+    assert check("q1.1", 2).passed
+    assert not check("q1.1", 3).passed
+
+
+def test_variables_follow_the_ids():
+    """The grader finds each answer in a variable named like the id (q2.3 -> q2_3)."""
+    for q in questions():
+        assert q.variable == q.id.replace(".", "_")
+
+
+def test_no_answer_is_stored_in_plain_text(spec):
+    """Digest-checked answers appear nowhere in the spec file; rules hold only data filters."""
+    text = json.dumps(spec)
+    for plain in ("Department of State", "recognis", "2024-02-02", "2008-04-06", "later-notice", "268 days", " 26 "):
+        assert plain not in text, plain
+    for q in spec["questions"]:
+        assert set(q["answer"]) <= {"kind", "sha256", "table", "where", "by", "explode", "choices", "source_id",
+                                    "min_words", "event", "field", "column"}
+
+
+def test_public_view_hides_the_rule():
+    """questions() shows prompt, shape and hints; neither repr nor to_dict carries the rule."""
+    for q in questions():
+        assert "sha256" not in repr(q)
+        assert "answer" not in q.to_dict()
+        assert q.hints and q.shape
+
+
+# ----------------------------------------------------------------- statuses and messages
+
+
+def test_nothing_none_and_ellipsis_are_not_answered():
+    """A missing answer, None and the placeholder ... all say 'not answered yet', politely."""
+    for result in (check("q2.2"), check("q2.2", None), check("q2.2", ...)):
+        assert result.status == "not answered"
+        assert not result.passed and result.score == 0 and result.points == 1
+        assert "q2_2 = ..." in result.message
+        assert str(result).startswith("q2.2: not answered yet.")
+
+
+def test_misspelled_id_lists_the_lessons_questions():
+    """An unknown id in a real lesson names that lesson's questions."""
+    result = check("q2.9", 2009)
+    assert result.status == "unknown question"
+    assert "There is no question 'q2.9'" in result.message
+    assert "q2.1, q2.2, q2.3 and q2.4" in result.message
+    assert result.points == 0 and result.score == 0
+
+
+def test_unknown_lesson_and_missing_id():
+    """An id in no lesson, no id at all, or an answer where the id goes each get a sentence."""
+    assert "lesson number (1 to 6)" in check("q9.1", 1).message
+    assert "question id first" in check().message
+    swapped = check(2)
+    assert swapped.status == "unknown question" and "the number 2" in swapped.message
+
+
+def test_forgiving_id_spelling():
+    """'Q2.2', ' q2_2 ' and '2.2' all mean q2.2, and the result carries the canonical id."""
+    for spelling in ("Q2.2", " q2_2 ", "2.2"):
+        result = check(spelling, 2009)
+        assert result.passed and result.question_id == "q2.2"
+
+
+@pytest.mark.parametrize(
+    ("qid", "answer", "expected"),
+    [
+        ("q1.1", "2", "Remove the quotes"),
+        ("q1.1", True, "yes/no"),
+        ("q1.1", 2.5, "whole number"),
+        ("q1.3", 3, "Put it in quotes"),
+        ("q2.3", "6 April 2008", "year-month-day"),
+        ("q2.3", "2024-02-31", "not a real date"),
+        ("q2.4", "caption", "inside a list"),
+        ("q3.2", "000-1", "no statement with the id '000-1'"),
+        ("q5.2", load_statements, "forget the brackets"),
+    ],
+)
+def test_wrong_types_say_what_was_wanted_and_what_arrived(qid, answer, expected):
+    """A wrong type is 'not yet' with a sentence, never an exception."""
+    result = score_answer(qid, answer)
+    assert result.status == "not yet"
+    assert expected in result.message
+
+
+def test_dataframe_where_text_or_number_expected(statements):
+    """A whole table passed to a text, number or date question is described, not crashed on."""
+    for qid in ("q1.3", "q1.1", "q2.3", "q2.1", "q3.3", "q4.2"):
+        result = score_answer(qid, statements)
+        assert result.status == "not yet", qid
+        assert "DataFrame" in result.message, qid
+
+
+def test_odd_objects_never_raise(statements):
+    """Anything at all gets a CheckResult for every question."""
+    odd = [object(), {"a": 1}, [1, 2], pd.NA, float("nan"), statements.iloc[0], b"2", 10**30, -1, ""]
+    for q in questions():
+        for value in odd:
+            result = score_answer(q.id, value)
+            assert isinstance(result, CheckResult)
+            assert result.status in STATUSES
+            assert result.status != "passed"
+
+
+def test_known_wrong_answers_get_their_own_feedback():
+    """Common slips (the source's 28, the capture year 2024) say what to look at next."""
+    assert "source's number" in check("q6.1", 28).message
+    assert "captured" in check("q2.2", 2024).message
+    assert "joint" in check("q4.4", 8).message
+
+
+def test_text_answers_fold_case_quotes_and_full_stops():
+    """'US Department of State', 'the State Department' and curly quotes all pass q2.1."""
+    for answer in ("U.S. Department of State", "us department of state", "\u201cState Department\u201d", "the  State Department."):
+        assert check("q2.1", answer).passed, answer
+    assert not check("q2.1", "Department of Defense").passed
+
+
+def test_choices_reject_what_is_not_offered():
+    """A choice question lists its choices when the answer is not one of them."""
+    result = check("q4.2", "arms")
+    assert not result.passed and "'arms-control'" in result.message
+    assert check("q4.2", "Arms Control").passed
+
+
+def test_number_answers_accept_numpy_and_integral_floats(statements):
+    """A count from pandas (numpy int) or 2.0 is a whole number."""
+    assert check("q1.2", statements.shape[0]).passed
+    assert check("q3.5", statements["interpreted"].sum()).passed
+    assert check("q1.1", 2.0).passed
+
+
+def test_date_answers_accept_text_and_timestamps():
+    """Dates pass as 'YYYY-MM-DD' text, pandas Timestamps or datetime.date."""
+    import datetime
+
+    assert check("q6.2", "2008-04-06").passed
+    assert check("q6.2", pd.Timestamp("2008-04-06")).passed
+    assert check("q5.2", datetime.date(2009, 1, 20)).passed
+    assert not check("q5.2", "2009-01-21").passed
+
+
+def test_set_answers_ignore_order_and_repeats():
+    """A set question takes a list, a set or a Series, in any order, repeats ignored."""
+    kinds = [span.kind for span in load_source("003").furniture]
+    assert check("q2.4", kinds).passed
+    assert check("q2.4", pd.Series(kinds)).passed
+    assert not check("q2.4", kinds[:2]).passed
+
+
+def test_row_rule_reads_the_data(statements):
+    """q3.2 passes for either 2001 statement and for a one-row DataFrame holding one."""
+    old = statements[statements["date"] == "2001-06-16"]
+    assert len(old) == 2
+    for sid in old["statement_id"]:
+        assert check("q3.2", sid).passed
+    assert check("q3.2", old.head(1)).passed
+    assert not check("q3.2", "000-01").passed
+
+
+def test_quote_rule_attributes_words(statements):
+    """q3.3 passes for Volk's words, and says who the source gives other words to."""
+    assert check("q3.3", "there is more tension between Russia and the United States").passed
+    assert check("q3.3", "\u201cLong and difficult\u201d").passed  # a whole short quote is enough
+    obama = check("q3.3", "a very constructive dialogue that will allow us")
+    assert not obama.passed and "to Obama" in obama.message
+    assert "source 000" in check("q3.3", "we can get a lot done").message
+    assert "not inside quotation marks" in check("q3.3", "a senior U.S. official said").message
+    assert "too few" in check("q3.3", "Much depends").message
+
+
+def test_frame_rule_compares_rows(statements):
+    """q3.1 wants exactly Medvedev's rows; extra or missing rows say which way it is off."""
+    medvedev = statements[statements["speaker"] == "Medvedev"]
+    assert check("q3.1", medvedev).passed
+    assert check("q3.1", medvedev.sort_values("date", ascending=False)).passed
+    assert "do not belong" in check("q3.1", statements).message
+    assert "missing" in check("q3.1", medvedev.head(2)).message
+    assert "more than once" in check("q3.1", pd.concat([medvedev, medvedev])).message
+    assert "no 'statement_id' column" in check("q3.1", medvedev[["speaker", "quote"]]).message
+
+
+def test_counts_rule_takes_series_or_dict(statements):
+    """q3.4 takes value_counts() or a plain dict; a wrong count names the label."""
+    counts = statements[statements["source_id"] == "003"]["speaker"].value_counts()
+    assert check("q3.4", counts).passed
+    as_dict = {k: int(v) for k, v in counts.items()}
+    assert check("q3.4", as_dict).passed
+    as_dict["Obama"] += 1
+    assert "'Obama' does not match" in check("q3.4", as_dict).message
+    assert "'Bush' should not be" in check("q3.4", statements["speaker"].value_counts()).message
+
+
+def test_count_rule_follows_the_data():
+    """A count answer is computed from the data at check time (the timeline's outside events)."""
+    outside = int((load_events()["origin"] == "outside").sum())
+    assert check("q5.1", outside).passed
+    assert not check("q5.1", outside + 1).passed
+
+
+# ----------------------------------------------------------------- the result object
+
+
+def test_result_is_frozen_and_plain_data():
+    """A result cannot be changed; to_dict() holds JSON-ready values only."""
+    result = check("q1.1", 2)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.status = "not yet"
+    data = result.to_dict()
+    assert data == {"question_id": "q1.1", "status": "passed", "passed": True, "points": 1, "score": 1,
+                    "message": result.message}
+    json.dumps(data)
+
+
+def test_display_is_escaped_and_deterministic():
+    """HTML escapes the learner's text; two identical checks give identical displays."""
+    evil = "<script>alert(1)</script>"
+    shown = check("q4.2", evil)._repr_html_()
+    assert "<script>" not in shown and "&lt;script&gt;" in shown
+    unknown = check("<b>q</b>", 1)._repr_html_()
+    assert "<b>q</b>" not in unknown
+    first, second = check("q2.2", 2024), check("q2.2", 2024)
+    assert first._repr_html_() == second._repr_html_() and str(first) == str(second)
+    assert not re.search(r"0x[0-9a-f]+|\d{2}:\d{2}", first._repr_html_())
+    assert "these checks passed" in check("q1.1", 2)._repr_html_()
+
+
+def test_messages_promise_no_grade():
+    """Passing says 'these checks passed', never a grade or 'correct'."""
+    for q in questions():
+        text = str(check(q.id, None)) + str(check(q.id, object()))
+        assert "grade" not in text.lower()
+    assert str(check("q1.1", 2)).startswith("q1.1: these checks passed.")
+
+
+def test_package_exports_the_checks():
+    """Notebooks import check and friends from the top of the package."""
+    assert resetlab.check is check
+    assert resetlab.score_answer is score_answer
+    assert resetlab.questions is questions
+    assert resetlab.CheckResult is CheckResult
+
+
+def test_unknown_lesson_in_questions_is_a_usage_error():
+    """questions('07-x') is a UsageError naming the lessons."""
+    with pytest.raises(UsageError, match="01-start-here"):
+        questions("07-nothing")
+
+
+def test_digest_is_salted_with_the_question_id():
+    """The same answer to two questions has two digests, so one leak does not answer another."""
+    assert digest("q1.1", canonical("number", 2)) != digest("q4.4", canonical("number", 2))
+
+
+# ----------------------------------------------------------------- spec validation
+
+
+def _mutate(spec, fn):
+    data = copy.deepcopy(spec)
+    fn(data)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda d: d["questions"][0].update(id="2.1"), "question 1, key 'id'"),
+        (lambda d: d["questions"][1].update(id="q1.1"), "question 'q1.1', key 'id'"),
+        (lambda d: d["questions"][0].update(lesson="01-start"), "question 'q1.1', key 'lesson'"),
+        (lambda d: d["questions"][0].update(variable="x"), "question 'q1.1', key 'variable'"),
+        (lambda d: d["questions"][0].update(points=0), "question 'q1.1', key 'points'"),
+        (lambda d: d["questions"][0].update(hints=[]), "question 'q1.1', key 'hints'"),
+        (lambda d: d["questions"][0].update(answers={}), "question 'q1.1', key 'answers'"),
+        (lambda d: d["questions"][0]["answer"].update(kind="guess"), "question 'q1.1', key 'answer.kind'"),
+        (lambda d: d["questions"][0]["answer"].update(sha256=["abc"]), "question 'q1.1', key 'answer.sha256'"),
+        (lambda d: d["questions"][0]["answer"].update(table="people"), "question 'q1.1', key 'answer.table'"),
+        (lambda d: d["questions"][1]["answer"].update(table="people"), "question 'q1.2', key 'answer.table'"),
+        (lambda d: d["questions"][0].update(id="q9.1"), "question 'q9.1', key 'id'"),
+        (lambda d: d.pop("lessons"), "top level"),
+    ],
+)
+def test_spec_errors_name_file_question_and_key(spec, change, where):
+    """A malformed spec is a QuestionError naming the file, the question and the key."""
+    with pytest.raises(QuestionError) as info:
+        parse_questions(_mutate(spec, change), "questions.json")
+    assert str(info.value).startswith(f"questions.json, {where}")
+
+
+def test_spec_file_is_read_from_any_folder(tmp_path, monkeypatch, spec):
+    """Loading never depends on the current folder; a spec file elsewhere can be checked too."""
+    monkeypatch.chdir(tmp_path)
+    assert check("q1.1", 2).passed
+    path = tmp_path / "broken.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(QuestionError, match=r"^broken.json, line 1: not valid JSON"):
+        load_questions(path)
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    assert [q.id for q in load_questions(path).by_id.values()] == [q.id for q in questions()]
