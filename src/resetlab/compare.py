@@ -21,8 +21,10 @@ Choices that matter for reading the results:
 
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
+from functools import lru_cache
 
 import pandas as pd
 
@@ -351,11 +353,10 @@ def timeline_figure(events: pd.DataFrame, show: str = "all", start: str | None =
     pass ``start=None, end=None`` for every year.
     """
     from matplotlib.dates import DateFormatter
-    from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
     rows = timeline_rows(events, show, start, end)
-    fig = Figure(figsize=(width, 0.9 + 0.32 * max(len(rows), 1)), layout="constrained")
+    fig = _figure_class()(figsize=(width, 0.9 + 0.32 * max(len(rows), 1)), layout="constrained")
     ax = fig.add_subplot()
     ys = list(range(len(rows)))[::-1]
     for y, row in zip(ys, rows.itertuples(index=False)):
@@ -379,6 +380,25 @@ def timeline_figure(events: pd.DataFrame, show: str = "all", start: str | None =
         label.set_rotation(30)
         label.set_horizontalalignment("right")
     return fig
+
+
+@lru_cache(maxsize=1)
+def _figure_class():
+    """A matplotlib ``Figure`` that shows itself as a PNG in IPython without pyplot.
+
+    A figure made outside pyplot has no inline display of its own unless
+    pyplot was imported first; ``_repr_png_`` gives it one, and keeping it out
+    of pyplot means a cell never shows the same figure twice.
+    """
+    from matplotlib.figure import Figure
+
+    class TimelineFigure(Figure):
+        def _repr_png_(self) -> bytes:
+            buffer = io.BytesIO()
+            self.savefig(buffer, format="png", dpi=90)
+            return buffer.getvalue()
+
+    return TimelineFigure
 
 
 def timeline_summary(events: pd.DataFrame, show: str = "all", start: str | None = RESET_WINDOW[0],

@@ -18,7 +18,6 @@ Conventions kept by every widget here:
 from __future__ import annotations
 
 import base64
-import io
 
 import ipywidgets as w
 import pandas as pd
@@ -260,9 +259,7 @@ class TimelineExplorer(w.VBox):
         start, end = self.period.value
         self.rows = compare.timeline_rows(self.events, self.filter.value, start, end)
         fig = compare.timeline_figure(self.events, self.filter.value, start, end)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=90)
-        self.png = buffer.getvalue()
+        self.png = fig._repr_png_()
         summary = self.fallback()
         self.summary.value = f"<pre style='white-space: pre-wrap'>{esc(summary)}</pre>"
         self.figure.outputs = ({
