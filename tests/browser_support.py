@@ -32,7 +32,8 @@ from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "tests" / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
+#: Debian's chromium; RESETLAB_CHROMIUM points elsewhere (another distribution's package).
+CHROMIUM = Path(os.environ.get("RESETLAB_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

@@ -293,3 +293,125 @@ def test_hostile_quotes_are_shown_as_text_and_never_run(pages):
     assert page.locator(".rl-comparer img, .rl-comparer script").count() == 0
     page.wait_for_timeout(500)  # give any onerror a chance to fire before reading the flag
     assert page.evaluate("() => typeof window.__rl_xss") == "undefined"
+
+
+# ------------------------------------------------------------------------ the lessons
+
+
+def test_every_widget_lesson_is_found():
+    """The lessons still build the three course widgets (so the tests below test something)."""
+    roots = {root for found in WIDGET_LESSONS.values() for root in found}
+    assert roots == set(WIDGET_CLASSES.values()), f"widgets found in lessons: {WIDGET_LESSONS}"
+
+
+@pytest.mark.parametrize("lesson", sorted(WIDGET_LESSONS))
+def test_lesson_runs_in_jupyterlab_and_shows_its_widgets(pages, lesson):
+    """Run > Run All Cells on a fresh lesson: no cell fails and every course widget is on screen."""
+    path = f"notebooks/{lesson}"
+    page = pages.open(path)
+    _assert_clean_run(pages, path)
+    for root in WIDGET_LESSONS[lesson]:
+        widget = page.locator(f".{root}").first
+        widget.scroll_into_view_if_needed()
+        assert widget.is_visible(), f"{lesson}: no visible .{root}"
+    for label in page.locator(".jp-NotebookPanel .widget-dropdown label").all_inner_texts():
+        assert label.strip(), f"{lesson}: a menu without a description (screen readers say nothing)"
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.replace("\xa0", " ").split())
+
+
+@pytest.mark.parametrize("lesson", sorted(n for n, r in WIDGET_LESSONS.items() if "rl-comparer" in r))
+def test_comparer_follows_its_menus_by_mouse_and_keyboard(pages, lesson):
+    """Right pane: choose Medvedev with the mouse, 'any meeting' with the keyboard; quotes follow."""
+    page = pages.open(f"notebooks/{lesson}")
+    comparer = page.locator(".rl-comparer").first
+    comparer.scroll_into_view_if_needed()
+    left, right = comparer.locator(".rl-left-quotes"), comparer.locator(".rl-right-quotes")
+    left_before = _normal(left.inner_text())
+
+    speaker = comparer.locator(".rl-right-speaker select")
+    _choose(speaker, "Medvedev")
+    _wait_text(right, r"^\s*Right: Medvedev ·")
+    event = comparer.locator(".rl-right-event select")
+    event.focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Home")
+    page.keyboard.press("Enter")
+    _wait_text(right, r"^\s*Right: Medvedev · any meeting · any topic")
+
+    medvedev = [row for row in _statements() if row["speaker"] == "Medvedev"]
+    shown = _normal(right.inner_text())
+    assert f"{len(medvedev)} statement" in shown, shown[:300]
+    for row in medvedev:
+        assert _normal(row["quote"]) in shown, f"{row['statement_id']} missing from the right pane"
+        assert row["statement_id"] in shown
+    others = [r for r in _statements() if r["speaker"] != "Medvedev" and len(r["quote"]) > 40]
+    assert not any(_normal(r["quote"]) in shown for r in others), "another speaker's quote leaked in"
+    assert _normal(left.inner_text()).split("Shared with")[0] == left_before.split("Shared with")[0]
+
+
+def test_concordance_answers_what_is_typed(pages):
+    """Type a word and press Enter: counts and keyword-in-context lines agree and mark the word."""
+    lesson = _lesson_with("rl-concordance")
+    page = pages.open(f"notebooks/{lesson}")
+    concordance = page.locator(".rl-concordance").first
+    concordance.scroll_into_view_if_needed()
+    box = concordance.locator(".rl-concordance-query input")
+    counts = concordance.locator(".rl-concordance-counts")
+    results = concordance.locator(".rl-concordance-results")
+
+    def search(text: str):
+        box.click()
+        page.keyboard.press("Control+a")
+        page.keyboard.type(text)
+        page.keyboard.press("Enter")
+
+    search("missile")
+    _wait_text(counts, r"^\s*\d+ match(es)? for “missile”")
+    n = int(re.match(r"\s*(\d+)", counts.inner_text()).group(1))
+    raw = "".join(p.read_text(encoding="utf-8") for p in (bs.REPO / "data" / "raw").iterdir()
+                  if p.is_file()).lower()
+    assert 0 < n <= raw.count("missile")
+    marks = results.locator("mark").all_inner_texts()
+    assert len(marks) == n and all(m.lower() == "missile" for m in marks), marks
+    assert results.locator("tr").count() == n + 1  # a header row, then one row per match
+
+    search("<b>zzzq</b>")
+    _wait_text(counts, r"^\s*0 matches for “<b>zzzq</b>”")
+    _wait_text(results, r"No matches in either source")
+
+
+def test_timeline_filter_shows_the_events_of_the_chosen_kind(pages):
+    """Filter the timeline (keyboard, then mouse): the picture and its summary follow events.csv."""
+    lesson = _lesson_with("rl-timeline")
+    page = pages.open(f"notebooks/{lesson}")
+    timeline = page.locator(".rl-timeline").first
+    timeline.scroll_into_view_if_needed()
+    summary = timeline.locator(".rl-timeline-summary")
+    picture = timeline.locator(".rl-timeline-figure img")
+    menu = timeline.locator(".rl-timeline-filter select")
+    labels = _options(menu)
+
+    with (bs.REPO / "data" / "events.csv").open(encoding="utf-8", newline="") as f:
+        events = [e for e in csv.DictReader(f)
+                  if e["end"] >= "2008-04-01" and e["start"] <= "2009-07-31"]  # the lesson's window
+
+    def expect_events(wanted):
+        ids = sorted(e["event_id"] for e in wanted)
+        _wait_text(summary, rf"timeline of {len(ids)} events")
+        listed = sorted(re.findall(r"^- \S+(?: to \S+)?: (\S+) \(", summary.inner_text(), re.M))
+        assert listed == ids
+
+    before = picture.get_attribute("src")
+    _choose_by_keyboard(page, "rl-timeline-filter",
+                        *["ArrowDown"] * labels.index("outside the sources"))
+    expect_events([e for e in events if not e["mentioned_in"]])
+    page.wait_for_function("([el, old]) => el.src !== old",
+                           arg=[picture.element_handle(), before], timeout=10_000)
+    assert "OUTSIDE" in summary.inner_text()
+
+    _choose(menu, "mentioned in source 003")
+    expect_events([e for e in events if e["mentioned_in"] == "003"])
+    assert "OUTSIDE the sources" not in summary.inner_text()
