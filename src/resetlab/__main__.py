@@ -18,6 +18,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--data", help="data folder (default: the repository's data/)")
     execute = sub.add_parser("execute", help="(maintainers) run notebooks in a fresh kernel and save them")
     execute.add_argument("notebooks", nargs="+")
+    grade = sub.add_parser("grade", help="grade a folder of submitted exercise notebooks into a CSV (exit 2 on a usage error)")
+    from .grader import add_arguments
+
+    add_arguments(grade)
     return parser
 
 
@@ -44,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
             for path in args.notebooks:
                 execute_in_place(path)
                 print(f"executed {path}")
+        elif args.command == "grade":
+            from .grader import run_command
+
+            return run_command(args)
     except ResetLabError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
