@@ -10,8 +10,7 @@ Conventions kept by every widget here:
 * every control has a ``description`` (a label a screen reader announces) and
   a CSS class (``rl-…``) that browser tests select on;
 * everything from the data reaches HTML through ``html.escape``;
-* callbacks run inside an ``Output`` widget's ``capture()`` so an error is
-  shown, not swallowed;
+* an error in a callback is shown in the widget's ``Output``, not swallowed;
 * ``repr()`` is short and deterministic, because nbval compares it.
 """
 
@@ -40,6 +39,21 @@ def _statements(statements: pd.DataFrame | None) -> pd.DataFrame:
 def _options(values, any_label: str, labels: dict | None = None) -> list[tuple[str, str | None]]:
     labels = labels or {}
     return [(any_label, None)] + [(labels.get(v, v), v) for v in values]
+
+
+def _run_showing_errors(callback, output: w.Output) -> None:
+    """Run a callback; if it raises, show the error in *output* instead of losing it.
+
+    Entering an ``Output`` on every call (``with output:``) would flush the
+    kernel's streams each time, which costs milliseconds per change; entering
+    it only when something went wrong shows the error just the same (a
+    ``ResetLabError`` as its one-line sentence).
+    """
+    try:
+        callback()
+    except Exception:
+        with output:
+            raise
 
 
 class Comparer(w.VBox):
@@ -118,8 +132,7 @@ class Comparer(w.VBox):
         return f"{side.capitalize()}: {c['speaker'] or 'any speaker'} · {c['event'] or 'any meeting'} · {c['topic'] or 'any topic'}"
 
     def _changed(self, change) -> None:
-        with self.errors:
-            self.update()
+        _run_showing_errors(self.update, self.errors)
 
     def update(self) -> None:
         """Recompute both panes and the shared words from the menus."""
@@ -174,8 +187,7 @@ class Concordance(w.VBox):
         self.query.observe(self._changed, names="value")
 
     def _changed(self, change) -> None:
-        with self.errors:
-            self.update()
+        _run_showing_errors(self.update, self.errors)
 
     def update(self) -> None:
         """Search for the text in the box and show the counts and the matches."""
@@ -246,8 +258,7 @@ class TimelineExplorer(w.VBox):
         self.period.observe(self._changed, names="value")
 
     def _changed(self, change) -> None:
-        with self.errors:
-            self.update()
+        _run_showing_errors(self.update, self.errors)
 
     def update(self) -> None:
         """Redraw the figure and its text summary for the chosen filter and period.
