@@ -18,6 +18,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--data", help="data folder (default: the repository's data/)")
     execute = sub.add_parser("execute", help="(maintainers) run notebooks in a fresh kernel and save them")
     execute.add_argument("notebooks", nargs="+")
+    exercises = sub.add_parser("make-exercises", help="(maintainers) make learner copies from the solutions notebooks and run them")
+    exercises.add_argument("solutions", help="folder of solutions notebooks (read only)")
+    exercises.add_argument("exercises", help="folder to write the exercises notebooks to")
+    exercises.add_argument("--no-execute", action="store_true", help="write the copies without running them")
     grade = sub.add_parser("grade", help="grade a folder of submitted exercise notebooks into a CSV (exit 2 on a usage error)")
     from .grader import add_arguments
 
@@ -48,6 +52,11 @@ def main(argv: list[str] | None = None) -> int:
             for path in args.notebooks:
                 execute_in_place(path)
                 print(f"executed {path}")
+        elif args.command == "make-exercises":
+            from ._exercises import make_exercises
+
+            for path in make_exercises(args.solutions, args.exercises, execute=not args.no_execute):
+                print(f"wrote {path}")
         elif args.command == "grade":
             from .grader import run_command
 
