@@ -150,7 +150,9 @@ def test_dataframe_where_text_or_number_expected(statements):
 
 def test_odd_objects_never_raise(statements):
     """Anything at all gets a CheckResult for every question."""
-    odd = [object(), {"a": 1}, [1, 2], pd.NA, float("nan"), statements.iloc[0], b"2", 10**30, -1, ""]
+    unreadable = pd.DataFrame({"statement_id": [["000-01"], ["003-01"]], "speaker": [{}, {}]})
+    odd = [object(), {"a": 1}, [1, 2], pd.NA, float("nan"), statements.iloc[0], b"2", 10**30, -1, "", unreadable,
+           {("a", "b"): [1]}, pd.Series(["x", "y"]), float("inf")]
     for q in questions():
         for value in odd:
             result = score_answer(q.id, value)

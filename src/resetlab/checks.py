@@ -33,7 +33,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .errors import QuestionError, UsageError
+from .errors import QuestionError, ResetLabError, UsageError
 
 SPEC_FILE = "questions.json"
 
@@ -711,6 +711,12 @@ def score_answer(question_id: Any, answer: Any) -> CheckResult:
         passed, message = _score(q, answer)
     except _NotYet as exc:
         return CheckResult(qid, NOT_YET, str(exc), q.points, 0)
+    except ResetLabError:
+        raise  # broken course data or specs: a maintainer's one-line error, not the learner's
+    except Exception as exc:  # an answer too odd to read must still get a sentence, never a traceback
+        msg = (f"These checks could not read {_describe(answer)}: something inside it is not a plain value "
+               f"({type(exc).__name__}). This question wants {q.shape}.")
+        return CheckResult(qid, NOT_YET, msg, q.points, 0)
     if passed:
         return CheckResult(qid, PASSED, q.answer["explain"] or "Well done.", q.points, q.points)
     return CheckResult(qid, NOT_YET, message, q.points, 0)
