@@ -113,7 +113,7 @@ def test_collect_cell_round_trips_answers_through_json():
     frame = pd.DataFrame({"statement_id": ["000-01", "003-02"], "n": [1, 2]})
     series = pd.Series({"Obama": 3, "Medvedev": 2}, name="count")
     namespace = {"q1_1": 2, "q1_2": [1, "a", None], "q1_3": dt.date(2009, 4, 1), "q2_1": frame, "q2_2": series,
-                 "q2_3": {"b", "a"}, "q2_4": len}
+                 "q2_3": {"b", "a"}, "q2_4": len, "q3_1": ...}
     printed = io.StringIO()
     with redirect_stdout(printed):
         exec(collect_cell_source(sorted(namespace) + ["q9_9"], "@@m@@"), namespace)
@@ -125,6 +125,7 @@ def test_collect_cell_round_trips_answers_through_json():
     pd.testing.assert_series_equal(values["q2_2"], series)
     assert values["q2_3"] == ["a", "b"]
     assert callable(values["q2_4"]) and not isinstance(values["q2_4"], type(len))
+    assert values["q3_1"] is Ellipsis  # the exercises' placeholder, so checks can say "not answered yet"
 
 
 def test_parse_answers_needs_the_marker():

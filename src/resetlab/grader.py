@@ -191,6 +191,8 @@ def __resetlab_collect(names, marker, limit):
             raise ValueError("too deep")
         if v is None or isinstance(v, (bool, str)):
             return v
+        if v is Ellipsis:
+            return {"__ellipsis__": True}
         if isinstance(v, int):
             return int.__index__(v)
         if isinstance(v, float):
@@ -276,6 +278,8 @@ def revive(value: Any) -> Any:
         return _dt.date.fromisoformat(value["__date__"])
     if len(value) == 1 and "__datetime__" in value:
         return _dt.datetime.fromisoformat(value["__datetime__"])
+    if len(value) == 1 and "__ellipsis__" in value:
+        return ...
     if len(value) == 1 and "__float__" in value:
         return float(value["__float__"])
     if "__object__" in value and set(value) <= {"__object__", "callable", "error", "size"}:
@@ -407,7 +411,13 @@ async def _kill(km) -> None:
     except (ProcessLookupError, PermissionError, OSError):
         pass
     if provisioner is not None and provisioner.has_process:
-        try:  # reap it, so no zombie or "still running" warning is left behind
+        # reap it, so no zombie or "still running" warning is left behind; poll often
+        # (the provisioner's own wait() sleeps 0.1 s between polls: 0.1 s per submission)
+        for _ in range(500):
+            if await provisioner.poll() is not None:
+                break
+            await asyncio.sleep(0.01)
+        try:
             await asyncio.wait_for(provisioner.wait(), 5)
         except (asyncio.TimeoutError, OSError):
             pass

@@ -1,0 +1,96 @@
+"""Grading speed against the floor of plain nbclient execution, measured in the same run.
+
+Makes N copies of one solutions notebook in a temporary folder, then:
+- floor: nbclient executes the N notebooks, two at a time (asyncio, one event
+  loop), made as fast as the grader's own kernels where that is only a setting:
+  kernels shut down immediately, maths libraries on one thread each (the
+  grader sets OMP/OPENBLAS/MKL_NUM_THREADS=1, which alone is worth ~0.25 s a
+  notebook on 2 cores), kernel output to /dev/null;
+- grade: ``grade_folder`` on the same folder with ``jobs=2`` (sandboxed kernel,
+  answers cell, scoring, CSV).
+Both run in four interleaved groups (floor, grade, grade, floor, ...) so load
+from other jobs on a shared machine falls on both sides.  Prints the ratio
+grade/floor and the extra seconds per submission.
+
+Run: ``.venv/bin/python bench/bench_grade.py [N]`` (default N = 40).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import report  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "solutions" / "03-who-said-what.ipynb"
+JOBS = 2
+
+
+async def _floor(paths: list[Path]) -> None:
+    import nbformat
+    from nbclient import NotebookClient
+
+    gate = asyncio.Semaphore(JOBS)
+
+    async def one(path: Path) -> None:
+        async with gate:
+            nb = nbformat.read(path, as_version=4)
+            client = NotebookClient(nb, kernel_name="python3", timeout=120, shutdown_kernel="immediate",
+                                    resources={"metadata": {"path": str(path.parent)}})
+            env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+            await client.async_execute(env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    await asyncio.gather(*(one(p) for p in paths))
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 40
+    import nbformat  # noqa: F401  (imported before timing either side)
+    import nbclient  # noqa: F401
+
+    from resetlab.grader import grade_folder
+
+    work = Path(tempfile.mkdtemp(prefix="resetlab-bench-grade-"))
+    try:
+        # Four groups of N/4 copies, timed floor-grade-grade-floor-floor-grade-grade-floor, so a
+        # machine that gets busier or quieter during the run (other jobs on a shared host) weighs on
+        # both sides alike; each side runs all N notebooks once.
+        groups = []
+        for g in range(4):
+            folder = work / f"submissions-{g}"
+            folder.mkdir()
+            for i in range(g, n, 4):
+                shutil.copyfile(NOTEBOOK, folder / f"learner{i:03d}_{NOTEBOOK.name}")
+            groups.append(folder)
+        floor = graded = 0.0
+        full = 0
+        for step, side in enumerate("FGGFFGGF"):
+            folder = groups[step // 2]
+            start = time.perf_counter()
+            if side == "F":
+                asyncio.run(_floor(sorted(folder.iterdir())))
+                floor += time.perf_counter() - start
+            else:
+                rows = grade_folder(folder, work / f"grades-{step}.csv", jobs=JOBS)
+                graded += time.perf_counter() - start
+                full += sum(r.status == "graded" and r.total == r.max for r in rows)
+        if full != n:
+            print(f"bench: warning: only {full} of {n} copies scored full marks", file=sys.stderr)
+
+        print(f"bench: info: {n} copies of {NOTEBOOK.name}, jobs={JOBS}: floor {floor:.1f} s, grade {graded:.1f} s", flush=True)
+        report("grade_vs_floor", graded / floor, "x", "<= 1.2")
+        report("grade_overhead_per_submission", (graded - floor) / n, "s", "info")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
