@@ -23,6 +23,7 @@ _LAZY = {
     "concordance": "compare",
     "concordance_counts": "compare",
     "explode_topics": "compare",
+    "grade_folder": "grader",
     "load_all": "data",
     "load_events": "timeline",
     "load_manifest": "sources",
