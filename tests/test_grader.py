@@ -86,6 +86,17 @@ def test_read_notebook_refuses_broken_files_with_a_sentence(name, words):
     assert words in reason and reason.endswith(".") and "Traceback" not in reason
 
 
+def test_oversized_file_is_refused_unread(tmp_path, monkeypatch):
+    """A file past the size cap is invalid with advice to clear outputs, without being parsed."""
+    import resetlab.grader as grader
+
+    monkeypatch.setattr(grader, "MAX_NOTEBOOK_BYTES", 100)
+    path = tmp_path / "big_01-start-here.ipynb"
+    path.write_bytes((SUBMISSIONS / "good_01-start-here.ipynb").read_bytes())
+    nb, reason = grader.read_notebook(path)
+    assert nb is None and "Clear Outputs" in reason
+
+
 def test_identify_uses_metadata_then_question_ids_then_file_name():
     """The exercise is read from metadata first, then the q-variables a notebook uses, then its name."""
     import nbformat

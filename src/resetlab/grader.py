@@ -127,6 +127,10 @@ def read_notebook(path: Path) -> tuple[Any, str]:
     if path.suffix.lower() != ".ipynb":
         kind = path.suffix or "a file without an extension"
         return None, f"This is not a Jupyter notebook ({kind}); the grader expects .ipynb files."
+    size = path.stat().st_size
+    if size > MAX_NOTEBOOK_BYTES:
+        return None, (f"The file is {size / 1024**2:,.0f} MB, more than the {MAX_NOTEBOOK_BYTES // 1024**2} MB a submitted "
+                      "notebook may be; ask the learner to clear its outputs (Edit > Clear Outputs of All Cells) and submit it again.")
     blob = path.read_bytes()
     if not blob.strip():
         return None, "The file is empty (no notebook inside); ask the learner to save the notebook and submit it again."
@@ -148,6 +152,9 @@ def read_notebook(path: Path) -> tuple[Any, str]:
         return None, f"The notebook could not be read ({type(exc).__name__}); ask the learner to open it in Jupyter, save it and submit it again."
     return nb, ""
 
+
+#: A bigger .ipynb is refused unread (exercise notebooks are tens of kilobytes; stored outputs are discarded anyway).
+MAX_NOTEBOOK_BYTES = 50 * 1024**2
 
 _QUESTION_REF = re.compile(r"\bq(\d+)[._](\d+)\b")
 
