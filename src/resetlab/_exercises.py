@@ -74,6 +74,8 @@ def exercise_notebook(solution, name: str = "notebook"):
             raise UsageError(f"{name}, cell {index}: solution markers only work in code cells; tag a markdown cell '{NOTE_TAG}' to leave it out instead.")
         cells.append(cell)
     nb.cells = cells
+    # Tells the grader which exercise a submitted copy is, whatever its file name.
+    nb.metadata["resetlab"] = {"lesson": Path(name).stem}
     return nb
 
 

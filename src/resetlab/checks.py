@@ -492,7 +492,10 @@ def _as_date(value: Any, shape: str = "a date as text, like '2009-04-01'") -> st
 # --------------------------------------------------------------------------- rules over the data
 
 
+@lru_cache(maxsize=2)
 def _table(name: str):
+    # Loaded once per process: checks answer instantly after the first, and a
+    # grader scores every submission against the data as it was at the start.
     if name == "statements":
         from .statements import load_statements
 
