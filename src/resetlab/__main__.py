@@ -1,4 +1,4 @@
-"""Command line: ``python -m resetlab build-data | check-data | grade``."""
+"""Command line: ``python -m resetlab build-data | check-data | grade | make-exercises | execute``."""
 
 from __future__ import annotations
 
