@@ -19,6 +19,7 @@ $(STAMP): requirements.txt pyproject.toml config/lab-overrides.json
 	touch $@
 
 start: $(STAMP)
+	@$(if $(DISPLAY),,echo "No display here: open the http://127.0.0.1:.../lab?token=... address JupyterLab prints below, then lesson 1 ($(FIRST)) in its file browser.")
 	$(BIN)/jupyter lab $(LABFLAGS) $(FIRST)
 
 test: $(STAMP)
