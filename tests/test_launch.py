@@ -1,0 +1,156 @@
+"""The launch routes: Binder configuration, postBuild, and the links in README and docs/launch.md."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+OWNER, REPO_NAME, BRANCH = "reset-lab", "resetlab", "main"  # forks change these (docs/launch.md)
+START_HERE = "notebooks/01-start-here.ipynb"
+BROWSER_ONLY = {"playwright", "greenlet"}  # real-browser tests only; documented in environment.yml
+
+
+def _name(requirement: str) -> str:
+    return re.sub(r"[-_.]+", "-", requirement.split("==")[0].strip()).lower()
+
+
+def _pins(lines) -> dict[str, str]:
+    pins = {}
+    for line in lines:
+        line = line.split("#")[0].strip()
+        if not line:
+            continue
+        assert re.fullmatch(r"[A-Za-z0-9_.\-]+==[A-Za-z0-9_.\-+]+", line), f"not an exact pin: {line!r}"
+        pins[_name(line)] = line.split("==")[1]
+    return pins
+
+
+def _environment() -> dict:
+    return yaml.safe_load((REPO / "environment.yml").read_text(encoding="utf-8"))
+
+
+def _launch_section() -> str:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.index("## Ways to launch")
+    return readme[start:readme.index("\n## ", start + 5)]
+
+
+def test_environment_yml_pins_the_same_versions_as_requirements_txt():
+    """Binder installs exactly the local pins, minus the documented browser-test-only packages."""
+    local = _pins((REPO / "requirements.txt").read_text(encoding="utf-8").splitlines())
+    pip_lists = [d["pip"] for d in _environment()["dependencies"] if isinstance(d, dict)]
+    assert len(pip_lists) == 1, "environment.yml needs exactly one pip: section"
+    binder = _pins(pip_lists[0])
+    assert BROWSER_ONLY <= set(local), "the browser-only packages moved: update BROWSER_ONLY"
+    assert binder == {k: v for k, v in local.items() if k not in BROWSER_ONLY}
+    header = (REPO / "environment.yml").read_text(encoding="utf-8").split("name:")[0]
+    for name in BROWSER_ONLY:
+        assert name in header, f"environment.yml should say why {name} is left out"
+
+
+def test_environment_yml_leaves_nothing_to_a_conda_solve():
+    """Conda installs only Python 3.11 and pip; no local path, so repo2docker can cache the layer."""
+    conda = [d for d in _environment()["dependencies"] if isinstance(d, str)]
+    assert sorted(conda) == ["pip", "python=3.11"]
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert "python3.11" in makefile, "local set-up and Binder should use the same Python"
+    pip_lines = next(d["pip"] for d in _environment()["dependencies"] if isinstance(d, dict))
+    assert not any(line.startswith(("-e", ".", "/", "file:")) for line in pip_lines)
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="postBuild is a bash script")
+def test_postbuild_installs_the_course_and_the_lab_settings(tmp_path):
+    """postBuild, run with a stand-in python, installs the package in place and the overrides."""
+    app_dir = tmp_path / "share" / "jupyter" / "lab"
+    calls = tmp_path / "calls.txt"
+    fake = tmp_path / "bin" / "python"
+    fake.parent.mkdir()
+    fake.write_text(
+        "#!/usr/bin/env bash\n"
+        f'echo "$PWD :: $*" >> "{calls}"\n'
+        'if [ "$1" = "-c" ]; then\n'
+        '  case "$2" in *get_app_dir*) echo "' + str(app_dir) + '";; *) exit 3;; esac\n'
+        "fi\n",
+        encoding="utf-8",
+    )
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    postbuild = REPO / "postBuild"
+    assert postbuild.read_text(encoding="utf-8").startswith("#!/usr/bin/env bash")
+    env = {**os.environ, "PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}",
+           "CONDA_DIR": str(tmp_path / "not-the-notebook-env")}
+    subprocess.run(["bash", str(postbuild)], cwd=REPO, env=env, check=True, timeout=60)
+    log = calls.read_text(encoding="utf-8").splitlines()
+    assert any(line.startswith(f"{REPO} :: -m pip install") and line.endswith("-e .") for line in log), log
+    installed = app_dir / "settings" / "overrides.json"
+    assert installed.read_bytes() == (REPO / "config" / "lab-overrides.json").read_bytes()
+    assert not (tmp_path / "not-the-notebook-env").exists()
+
+
+def _binder_links(text: str) -> list[str]:
+    return re.findall(r"https://mybinder\.org/v2/[^\s)>\]`]+", text)
+
+
+def test_binder_badge_opens_jupyterlab_on_the_start_here_notebook():
+    """The README's badge (and docs/launch.md's) points at this repository, main, lesson 1 in lab."""
+    section = _launch_section()
+    assert "https://mybinder.org/badge_logo.svg" in section
+    links = _binder_links(section) + _binder_links((REPO / "docs" / "launch.md").read_text(encoding="utf-8"))
+    assert len(links) >= 2
+    for link in links:
+        parts = urlsplit(link)
+        assert parts.path == f"/v2/gh/{OWNER}/{REPO_NAME}/{BRANCH}"
+        urlpath = parse_qs(parts.query)["urlpath"]
+        assert urlpath == [f"lab/tree/{START_HERE}"]
+        assert (REPO / unquote(urlpath[0]).removeprefix("lab/tree/")).is_file()
+
+
+def _gitpuller_links(text: str) -> list[str]:
+    return re.findall(r"https://[^\s)>`]+/hub/user-redirect/git-pull\?[^\s)>`]+", text)
+
+
+@pytest.mark.parametrize("document", ["README.md", "docs/launch.md"])
+def test_nbgitpuller_example_decodes_to_the_repo_branch_and_notebook(document):
+    """The worked nbgitpuller link is well formed and opens lesson 1 inside the pulled folder."""
+    text = (REPO / document).read_text(encoding="utf-8")
+    links = _gitpuller_links(text)
+    examples = [link for link in links if link.startswith("https://hub.example.edu/")]
+    templates = [link for link in links if link.startswith("https://HUB/")]
+    assert examples and templates, f"{document}: need the template and the worked example"
+    for link in links:
+        parts = urlsplit(link)
+        query = parse_qs(parts.query, strict_parsing=True)
+        assert set(query) == {"repo", "branch", "urlpath"}
+        assert query["repo"] == [f"https://github.com/{OWNER}/{REPO_NAME}"]
+        assert query["branch"] == [BRANCH]
+        assert query["urlpath"] == [f"lab/tree/{REPO_NAME}/{START_HERE}"]
+        assert "/" not in parts.query.split("repo=")[1].split("&")[0], "repo value not URL-encoded"
+    for example in examples:
+        assert example.replace("https://hub.example.edu/", "https://HUB/") in templates
+
+
+def test_readme_lists_the_routes_in_order_and_says_what_jupyterlite_cannot_do():
+    """Binder, then JupyterHub, then Local; JupyterLite is named as not offered, with the reason."""
+    section = _launch_section()
+    positions = [section.index(f"**{route}**") for route in ("Binder", "JupyterHub", "Local")]
+    assert positions == sorted(positions)
+    lite = section[section.index("JupyterLite"):]
+    assert "pandas" in lite and "matplotlib" in lite and "offline" in lite
+    assert "docs/launch.md" in section
+
+
+def test_ci_installs_chromium_and_tries_the_local_commands_on_a_fresh_clone():
+    """.ci/run installs Debian's chromium with apt, clones afresh and runs make test and make start."""
+    script = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "apt-get install" in script and "chromium" in script
+    assert "git clone" in script
+    clone = script.index("git clone")
+    assert script.index("make test", clone) < script.index("make start", clone)
