@@ -154,3 +154,34 @@ def test_ci_installs_chromium_and_tries_the_local_commands_on_a_fresh_clone():
     assert "git clone" in script
     clone = script.index("git clone")
     assert script.index("make test", clone) < script.index("make start", clone)
+
+
+def test_workshop_plan_timings_add_up_to_the_lessons_own():
+    """Each plan variant sums to its stated total, and each lesson row has the lesson's own minutes."""
+    plan = (REPO / "docs" / "instructors" / "workshop-plan.md").read_text(encoding="utf-8")
+    own = {}
+    for path in (REPO / "notebooks").glob("[0-9][0-9]-*.ipynb"):
+        found = re.search(r"Time to learn: (\d+) minutes", path.read_text(encoding="utf-8"))
+        own[path.stem] = int(found.group(1))
+    variants = re.split(r"\n## ", plan)
+    checked = 0
+    for variant in variants:
+        rows = re.findall(r"^\| (\d+:\d\d) \| (\d+) \| ([^|]+) \|", variant, re.M)
+        total = re.search(r"Total: (\d+) minutes \(lessons ([\d +]+) = (\d+)\)", variant)
+        if not rows:
+            continue
+        checked += 1
+        assert total, "each variant states its total"
+        assert sum(int(m) for _, m, _ in rows) == int(total.group(1))
+        clock = 0
+        lesson_minutes = []
+        for start, minutes, what in rows:
+            hours, mins = map(int, start.split(":"))
+            assert hours * 60 + mins == clock, f"row {what!r} starts at {start}"
+            clock += int(minutes)
+            lesson = re.search(r"notebooks/(\d\d-[a-z-]+)\.ipynb", what)
+            if lesson:
+                assert int(minutes) == own[lesson.group(1)], f"{lesson.group(1)}: plan {minutes}, lesson says {own[lesson.group(1)]}"
+                lesson_minutes.append(int(minutes))
+        assert sum(lesson_minutes) == int(total.group(3))
+    assert checked == 2, "the two-hour and half-day variants"
