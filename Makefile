@@ -19,8 +19,8 @@ $(STAMP): requirements.txt pyproject.toml config/lab-overrides.json
 	touch $@
 
 start: $(STAMP)
-	@$(if $(DISPLAY),,echo "No display here: open the http://127.0.0.1:.../lab?token=... address JupyterLab prints below, then lesson 1 ($(FIRST)) in its file browser.")
-	$(BIN)/jupyter lab $(LABFLAGS) $(FIRST)
+	@$(if $(DISPLAY),,echo "No display here: open the http://127.0.0.1:.../lab?token=... address JupyterLab prints below; lesson 1 is $(FIRST).")
+	$(BIN)/jupyter lab $(LABFLAGS) --ServerApp.default_url=/lab/tree/$(FIRST)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
