@@ -161,6 +161,57 @@ def test_odd_objects_never_raise(statements):
             assert result.status != "passed"
 
 
+class _Hostile(list):
+    """A value whose every way of describing itself raises."""
+
+    def __len__(self):
+        raise RuntimeError("len")
+
+    def __repr__(self):
+        raise RuntimeError("repr")
+
+    def __int__(self):
+        raise RuntimeError("int")
+
+
+class _HostileText(str):
+    def strip(self, *args):
+        raise RuntimeError("strip")
+
+    def __repr__(self):
+        raise RuntimeError("repr")
+
+
+def test_values_that_raise_when_described_still_get_a_sentence():
+    """An object whose __len__/__repr__ raise, a str subclass that raises, an int too long to print: a result, not a traceback."""
+    for q in questions():
+        for value in (_Hostile([1]), _HostileText("003"), 10**5000, {"Medvedev": 10**5000}):
+            result = score_answer(q.id, value)
+            assert result.status in ("not yet", "passed"), (q.id, result)
+            str(result), result._repr_html_()
+    assert "far too large" in check("q1.1", 10**5000).message
+    assert check(_HostileText("q1.1"), 2).passed
+    assert check("q" + "9" * 5000 + ".1", 2).status == "unknown question"
+
+
+def test_huge_answers_are_not_echoed_back_in_full():
+    """A 10 MB string (or a 10 MB misspelled id) is quoted in a few dozen characters, not repeated whole."""
+    huge = "x" * 10_000_000
+    for q in questions():
+        result = score_answer(q.id, huge)
+        assert len(str(result)) < 1000, q.id
+    for value in ({huge: 1}, pd.Series({huge: 1})):
+        assert len(str(check("q3.4", value))) < 1000
+    assert len(str(check(huge, 1))) < 1000
+
+
+def test_case_and_full_width_variants_of_ids_and_dates_pass():
+    """Event ids are lower case, so 'NATO-enlargement-2009' names one; full-width digits are digits."""
+    assert check("q5.3", "NATO-enlargement-2009").passed
+    assert check("q2.3", "\uff12\uff10\uff12\uff14-\uff10\uff12-\uff10\uff12").passed
+    assert check("q2.3", "2024\u201302\u201302").passed  # en dashes typed for hyphens
+
+
 def test_known_wrong_answers_get_their_own_feedback():
     """Common slips (the source's 28, the capture year 2024) say what to look at next."""
     assert "source's number" in check("q6.1", 28).message

@@ -55,7 +55,7 @@ _COLOURS = {PASSED: "#009E73", NOT_YET: "#E69F00", NOT_ANSWERED: "#999999", UNKN
 
 _ID = re.compile(r"q(\d+)\.(\d+)")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits: \d also matches digits that date() refuses
 
 
 class _Missing:
@@ -395,17 +395,46 @@ class _NotYet(Exception):
     """Internal: the answer cannot be read as this question's kind; carries the sentence to show."""
 
 
+#: The most characters of a learner's value a message repeats (a 10 MB answer must not come back as a 10 MB message).
+_SHOWN = 40
+
+
+def _shown(value: Any) -> str:
+    """A learner's value as a message quotes it: a short repr that never raises.
+
+    >>> _shown("x" * 100)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...'"
+    """
+    try:
+        if isinstance(value, str):
+            text = str.__str__(value)  # a str subclass's own __repr__ or __str__ is not trusted
+            return repr(text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "...")
+        text = repr(value)
+    except Exception:  # a repr that raises, an int too long to print...
+        return f"a {type(value).__name__}"
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
+
+
 def _describe(value: Any) -> str:
-    """Say in a few words what the learner passed."""
+    """Say in a few words what the learner passed (never raises, whatever the value does)."""
+    try:
+        return _describe_unsafe(value)
+    except Exception:  # __len__, __int__ or __repr__ raised: the type's name still says something
+        return f"a {type(value).__name__}"
+
+
+def _describe_unsafe(value: Any) -> str:
     if isinstance(value, bool):
         return f"{value} (a yes/no value)"
     if isinstance(value, numbers.Integral):
-        return f"the number {int(value)}"
+        number = int(value)
+        if number.bit_length() > 100:
+            return f"a number with about {int(number.bit_length() * 0.30103) + 1} digits"
+        return f"the number {number}"
     if isinstance(value, numbers.Real):
         return f"the number {float(value)!r}"
     if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"the text {shown!r}"
+        return f"the text {_shown(value)}"
     name = type(value).__name__
     if name == "DataFrame":
         return f"a DataFrame (a table) with {len(value)} rows"
@@ -429,11 +458,17 @@ def _as_int(value: Any, shape: str = "a whole number") -> int:
     if isinstance(value, bool):
         raise _wrong_type(shape, value)
     if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real):
-        if float(value).is_integer():
-            return int(value)
-        raise _wrong_type(shape, value, "Give a whole number, without a decimal part.")
+        number = int(value)
+    elif isinstance(value, numbers.Real):
+        if not float(value).is_integer():
+            raise _wrong_type(shape, value, "Give a whole number, without a decimal part.")
+        number = int(value)
+    else:
+        number = None
+    if number is not None:
+        if number.bit_length() > 64:  # no answer in this course is near this; str() of it may not even work
+            raise _wrong_type(shape, value, "That is far too large to be the answer; check how it was computed.")
+        return number
     if isinstance(value, str):
         digits = value.strip().replace(",", "")
         if digits.isdigit():
@@ -469,7 +504,7 @@ def _as_items(value: Any, column: str | None, shape: str = "a list of text items
     if name in ("Series", "Index", "ndarray") or isinstance(value, (list, tuple, set, frozenset)):
         return list(value)
     if isinstance(value, str):
-        raise _wrong_type(shape, value, f"Put it inside a list: [{value!r}].")
+        raise _wrong_type(shape, value, f"Put it inside a list: [{_shown(value)}].")
     raise _wrong_type(shape, value)
 
 
@@ -479,13 +514,14 @@ def _as_date(value: Any, shape: str = "a date as text, like '2009-04-01'") -> st
     if isinstance(value, _dt.date):
         return value.isoformat()
     if isinstance(value, str):
-        text = value.strip()
+        text = unicodedata.normalize("NFKC", str.__str__(value)).strip()  # full-width digits become 0-9
+        text = "".join(_FOLD.get(ch, ch) for ch in text)  # an en dash typed for a hyphen
         if _ISO_DATE.fullmatch(text):
             try:
                 return _dt.date.fromisoformat(text).isoformat()
             except ValueError:
-                raise _NotYet(f"{text!r} is not a real date; check the month and the day.") from None
-        raise _NotYet(f"Write the date as year-month-day, like '2009-04-01' (got {text!r}).")
+                raise _NotYet(f"{_shown(text)} is not a real date; check the month and the day.") from None
+        raise _NotYet(f"Write the date as year-month-day, like '2009-04-01' (got {_shown(text)}).")
     raise _wrong_type(shape, value)
 
 
@@ -528,7 +564,7 @@ def _score(q: Question, answer: Any) -> tuple[bool, str]:
             given = normalise_text(_as_text(answer, q.shape))
             options = {normalise_text(c): c for c in rule["choices"]}
             if given not in options:
-                return False, f"{answer!r} is not one of the choices: {', '.join(repr(c) for c in rule['choices'])}."
+                return False, f"{_shown(answer)} is not one of the choices: {', '.join(repr(c) for c in rule['choices'])}."
         value = digest(q.id, canonical(kind, _coerce(kind, answer, q.shape, rule)))
         if value in rule["sha256"]:
             return True, ""
@@ -573,9 +609,12 @@ def _score_row(q: Question, answer: Any) -> tuple[bool, str]:
         answer = answer[key]
     given = _as_text(answer, q.shape).strip()
     table = _table(rule["table"])
-    if given not in set(table[key]):
+    ids = set(table[key])
+    if given not in ids:  # ids are lower case: 'NATO-enlargement-2009' means 'nato-enlargement-2009'
+        given = {i.casefold(): i for i in ids}.get(given.casefold(), given)
+    if given not in ids:
         example = table[key].iloc[-1]
-        return False, f"There is no {rule['table'][:-1]} with the id {given!r}; ids look like {example!r} (text, in quotes, from the {key} column)."
+        return False, f"There is no {rule['table'][:-1]} with the id {_shown(given)}; ids look like {example!r} (text, in quotes, from the {key} column)."
     if given in set(_select(table, rule["where"])[key]):
         return True, ""
     return False, rule["feedback"].get(digest(q.id, given), q.hints[0])
@@ -640,8 +679,9 @@ def _score_counts(q: Question, answer: Any) -> tuple[bool, str]:
         raise _wrong_type(q.shape, answer, "Count with table[column].value_counts().")
     given: dict[str, int] = {}
     for label, value in pairs.items():
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not float(value).is_integer():
-            return False, f"The count for {label!r} should be a whole number (got {_describe(value)})."
+        whole = isinstance(value, numbers.Integral) or isinstance(value, numbers.Real) and float(value).is_integer()
+        if isinstance(value, bool) or not whole:
+            return False, f"The count for {_shown(label)} should be a whole number (got {_describe(value)})."
         if int(value):
             given[str(label)] = int(value)
     selected = _select(_table(rule["table"]), rule["where"])
@@ -653,12 +693,12 @@ def _score_counts(q: Question, answer: Any) -> tuple[bool, str]:
         return True, ""
     extra = sorted(set(given) - set(expected))
     if extra:
-        return False, f"{extra[0]!r} should not be among the counts. {q.hints[0]}"
+        return False, f"{_shown(extra[0])} should not be among the counts. {q.hints[0]}"
     missing = sorted(set(expected) - set(given))
     if missing:
         return False, f"{len(missing)} {rule['by']} value(s) are missing from your counts. {q.hints[0]}"
     wrong = sorted(k for k in given if given[k] != expected[k])
-    return False, f"The count for {wrong[0]!r} does not match. {q.hints[0]}"
+    return False, f"The count for {_shown(wrong[0])} does not match. {q.hints[0]}"
 
 
 # --------------------------------------------------------------------------- public entry points
@@ -681,14 +721,14 @@ def _unknown(bank: QuestionBank, question_id: Any) -> CheckResult:
         msg = f"The first thing check needs is a question id as text, like {first!r}; it got {_describe(question_id)}. Write check({first!r}, {first.replace('.', '_')})."
         return CheckResult("", UNKNOWN, msg)
     shown = question_id.strip()
-    match = re.fullmatch(r"[qQ]?(\d+)[._](\d+)", shown)
+    match = re.fullmatch(r"[qQ]?([0-9]{1,3})[._]([0-9]{1,3})", shown)
     name = _lesson_name(bank, int(match.group(1))) if match else None
     if name is None:
-        msg = f"There is no question {shown!r}; question ids look like {first!r}, with the lesson number (1 to {len(bank.lessons)}) first."
+        msg = f"There is no question {_shown(shown)}; question ids look like {first!r}, with the lesson number (1 to {len(bank.lessons)}) first."
     else:
         ids = [q.id for q in bank.by_id.values() if q.lesson == name]
-        msg = f"There is no question {shown!r}; the questions in lesson {name} are {', '.join(ids[:-1])} and {ids[-1]}."
-    return CheckResult(shown, UNKNOWN, msg)
+        msg = f"There is no question {_shown(shown)}; the questions in lesson {name} are {', '.join(ids[:-1])} and {ids[-1]}."
+    return CheckResult(shown if len(shown) <= _SHOWN else shown[: _SHOWN - 3] + "...", UNKNOWN, msg)
 
 
 def score_answer(question_id: Any, answer: Any) -> CheckResult:
@@ -703,6 +743,8 @@ def score_answer(question_id: Any, answer: Any) -> CheckResult:
     'not answered'
     """
     bank = _bank()
+    if isinstance(question_id, str):
+        question_id = str.__str__(question_id)  # a str subclass's own methods are not trusted
     qid = _resolve(bank, question_id)
     if qid is None:
         return _unknown(bank, question_id)
