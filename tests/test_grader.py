@@ -186,6 +186,9 @@ def test_learner_name_rule():
         (["--feedback", "fb"], "inside the submissions folder"),
         (["--out", "missing-folder/grades.csv"], "does not exist"),
         (["--timeout", "0"], "more than 0 seconds"),
+        (["--timeout", "nan"], "more than 0 seconds"),
+        (["--notebook-timeout", "inf"], "more than 0 seconds"),
+        (["--memory", "0"], "at least 64 megabytes"),
     ],
 )
 def test_usage_errors_exit_2_with_one_sentence(tmp_path, extra, words):
@@ -222,6 +225,45 @@ def test_folder_of_only_broken_files_is_graded_with_exit_0(tmp_path):
     assert [r["file"] for r in rows] == ["empty_01-start-here.ipynb", "not-a-notebook_essay.txt", "other-course_homework-3.ipynb"]
     assert {r["status"] for r in rows} == {INVALID}
     assert "another course" in rows[2]["reason"]
+
+
+def test_links_pipes_and_unreadable_files_are_rows_not_crashes(tmp_path, monkeypatch):
+    """A broken link, a link to a file outside the folder (the solutions, say), a named pipe: invalid rows, read from nowhere else."""
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    outside = tmp_path / "solutions_01-start-here.ipynb"
+    outside.write_bytes((SUBMISSIONS / "good_01-start-here.ipynb").read_bytes())
+    (folder / "alice_01-start-here.ipynb").symlink_to(outside)
+    (folder / "bob_01-start-here.ipynb").symlink_to(tmp_path / "nowhere.ipynb")
+    os.mkfifo(folder / "carol_01-start-here.ipynb")  # reading it would block the grader for ever
+    code, out, err = _cli(str(folder), "--out", str(tmp_path / "g.csv"))
+    assert code == 0, err
+    rows = {r["learner"]: r for r in _read_csv(tmp_path / "g.csv")}
+    assert {r["status"] for r in rows.values()} == {INVALID}
+    assert "outside the submissions folder" in rows["alice"]["reason"]
+    assert "broken symbolic link" in rows["bob"]["reason"]
+    assert "not a regular file" in rows["carol"]["reason"]
+
+    import resetlab.grader as grader
+
+    readable = tmp_path / "dave_01-start-here.ipynb"
+    readable.write_bytes(outside.read_bytes())
+    monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(PermissionError(13, "Permission denied")))
+    nb, reason = grader.read_notebook(readable)
+    assert nb is None and "could not be read (Permission denied)" in reason
+
+
+def test_old_format_notebook_is_read():
+    """An nbformat 3 notebook (worksheets, not cells) is upgraded and read, not called 'not a notebook'."""
+    import tempfile
+
+    v3 = {"metadata": {"name": ""}, "nbformat": 3, "nbformat_minor": 0, "worksheets": [{"metadata": {}, "cells": [
+        {"cell_type": "code", "collapsed": False, "input": "q1_1 = 2", "language": "python", "metadata": {}, "outputs": []}]}]}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "old_01-start-here.ipynb"
+        path.write_text(json.dumps(v3), encoding="utf-8")
+        nb, reason = read_notebook(path)
+    assert reason == "" and nb.nbformat == 4 and nb.cells[0].source == "q1_1 = 2"
 
 
 # --------------------------------------------------------------------------- one shared grading run

@@ -122,16 +122,33 @@ def _lessons() -> list[str]:
     return list(seen)
 
 
-def read_notebook(path: Path) -> tuple[Any, str]:
-    """Return ``(notebook, "")``, or ``(None, reason)`` when *path* is not a usable notebook."""
+def read_notebook(path: Path, root: Path | None = None) -> tuple[Any, str]:
+    """Return ``(notebook, "")``, or ``(None, reason)`` when *path* is not a usable notebook.
+
+    *root*, the submissions folder, if given: a link that leads outside it is refused
+    unread (a learner could otherwise hand in a link to the instructor's solutions).
+    """
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return None, "The file is a link to nothing (a broken symbolic link); ask the learner for the notebook file itself."
+        if root is not None and root.resolve() not in target.parents:
+            return None, ("The file is a link to a file outside the submissions folder, which the grader does not read; "
+                          "ask the learner for the notebook file itself.")
+    if not path.is_file():  # a named pipe or device would block or never end
+        return None, "This is not a regular file (a pipe, a device or a socket); ask the learner for the notebook file itself."
     if path.suffix.lower() != ".ipynb":
         kind = path.suffix or "a file without an extension"
         return None, f"This is not a Jupyter notebook ({kind}); the grader expects .ipynb files."
-    size = path.stat().st_size
+    try:
+        size = path.stat().st_size
+        blob = path.read_bytes() if size <= MAX_NOTEBOOK_BYTES else b""
+    except OSError as exc:
+        return None, f"The file could not be read ({exc.strerror or type(exc).__name__}); check its permissions and grade again."
     if size > MAX_NOTEBOOK_BYTES:
         return None, (f"The file is {size / 1024**2:,.0f} MB, more than the {MAX_NOTEBOOK_BYTES // 1024**2} MB a submitted "
                       "notebook may be; ask the learner to clear its outputs (Edit > Clear Outputs of All Cells) and submit it again.")
-    blob = path.read_bytes()
     if not blob.strip():
         return None, "The file is empty (no notebook inside); ask the learner to save the notebook and submit it again."
     try:
@@ -142,12 +159,17 @@ def read_notebook(path: Path) -> tuple[Any, str]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         return None, f"The file is not valid JSON (line {exc.lineno}: {exc.msg}), so it is not a readable notebook; it may have been cut short or edited by hand."
-    if not isinstance(data, dict) or not isinstance(data.get("cells"), list) or "nbformat" not in data:
+    old_format = isinstance(data, dict) and isinstance(data.get("worksheets"), list)  # nbformat 3: nbformat upgrades it
+    if not isinstance(data, dict) or not (isinstance(data.get("cells"), list) or old_format) or "nbformat" not in data:
         return None, "The file is JSON but not a Jupyter notebook (no 'cells' and 'nbformat'); ask for the .ipynb saved from Jupyter."
+    import warnings
+
     import nbformat  # lazy: ~1.5 s to import in a full Jupyter environment
 
     try:
-        nb = nbformat.reads(text, as_version=4)
+        with warnings.catch_warnings():  # a missing cell id is the learner's Jupyter's business, not the grader's terminal's
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(text, as_version=4)
     except Exception as exc:  # nbformat raises several unrelated types for broken files
         return None, f"The notebook could not be read ({type(exc).__name__}); ask the learner to open it in Jupyter, save it and submit it again."
     return nb, ""
@@ -690,8 +712,11 @@ def _validate(submissions: Path, out: Path | None, feedback: Path | None, jobs: 
         raise UsageError(f"{str(submissions)!r} is a file, not a folder; give the folder that holds the learners' .ipynb files.")
     if not isinstance(jobs, int) or jobs < 1:
         raise UsageError(f"--jobs must be a whole number of 1 or more (got {jobs!r}); use 1 to grade one notebook at a time.")
-    if limits.cell_timeout <= 0 or limits.notebook_timeout <= 0:
-        raise UsageError(f"Timeouts must be more than 0 seconds (got {limits.cell_timeout:g} and {limits.notebook_timeout:g}).")
+    if not (0 < limits.cell_timeout < 1e6 and 0 < limits.notebook_timeout < 1e6):  # nan and inf fail here too
+        raise UsageError(f"Timeouts must be more than 0 seconds and less than a million "
+                         f"(got {limits.cell_timeout:g} and {limits.notebook_timeout:g}); the defaults are 60 and 600.")
+    if limits.memory < 64 * 1024**2:
+        raise UsageError(f"--memory must be at least 64 megabytes (got {limits.memory // 1024**2:,}); a kernel needs about 200, and the default is 2048.")
     root = submissions.resolve()
     for label, target in (("--out", out), ("--feedback", feedback)):
         if target is not None and (target.resolve() == root or root in target.resolve().parents):
@@ -764,9 +789,13 @@ def grade_folder(
     jobs_list: list[_Job] = []
     for index, path in enumerate(discover(root)):
         relative = path.relative_to(root)
-        row = Row(file=relative.as_posix(), learner=learner_of(relative), mtime=path.stat().st_mtime)
+        try:
+            mtime = path.lstat().st_mtime
+        except OSError:  # removed while the folder was being read
+            mtime = 0.0
+        row = Row(file=relative.as_posix(), learner=learner_of(relative), mtime=mtime)
         job = _Job(index, path, row)
-        nb, why = read_notebook(path)
+        nb, why = read_notebook(path, root)
         if nb is None:
             row.status, row.reason = INVALID, why
         else:
@@ -926,7 +955,7 @@ def add_arguments(parser) -> None:
 
 def run_command(args) -> int:
     """Run ``grade`` from parsed arguments; 0 when the folder was graded, 2 for a usage error."""
-    limits = Limits(cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout, memory=max(1, args.memory) * 1024**2)
+    limits = Limits(cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout, memory=args.memory * 1024**2)
     started = time.monotonic()
     try:
         rows = grade_folder(args.submissions, args.out, args.feedback, jobs=args.jobs, limits=limits)
