@@ -76,3 +76,14 @@ def test_usage_error_is_one_sentence():
     """An unknown command gets argparse's usage message and exit 2, not a traceback."""
     result = subprocess.run([sys.executable, "-m", "resetlab", "no-such-command"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_command_line_mistakes_are_one_sentence_not_a_traceback(tmp_path):
+    """execute on a missing file, a folder or a non-notebook, build-data --out a folder: exit 1 and one 'error:' line."""
+    (tmp_path / "notes.ipynb").write_text("not json", encoding="utf-8")
+    for args in (["execute", str(tmp_path / "missing.ipynb")], ["execute", str(tmp_path)],
+                 ["execute", str(tmp_path / "notes.ipynb")], ["build-data", "--out", str(tmp_path)]):
+        result = subprocess.run([sys.executable, "-m", "resetlab", *args], capture_output=True, text=True, timeout=60)
+        assert result.returncode == 1, args
+        assert "Traceback" not in result.stderr and result.stderr.startswith("error: "), (args, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1, args

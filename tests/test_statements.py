@@ -107,3 +107,14 @@ def test_find_quotes_skips_furniture():
     found = [source.raw[q.start : q.end] for q in find_quotes(source)]
     assert "undesirable organization" not in found
     assert len(found) == 22
+
+
+def test_write_statements_refuses_a_folder_or_a_missing_folder_with_a_sentence(tmp_path, statements):
+    """build-data --out pointing at a folder, or into a folder that does not exist, is one sentence; nothing is half-written."""
+    from resetlab import UsageError
+
+    with pytest.raises(UsageError, match="it is a folder"):
+        write_statements(statements, tmp_path)
+    with pytest.raises(UsageError, match="does not exist"):
+        write_statements(statements, tmp_path / "missing" / "statements.csv")
+    assert list(tmp_path.iterdir()) == []

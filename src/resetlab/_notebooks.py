@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .errors import UsageError
+
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 LANGUAGE_INFO = {"name": "python"}
 
@@ -30,7 +32,13 @@ def execute_in_place(path: str | Path, timeout: int = 120) -> None:
     from nbclient import NotebookClient
 
     path = Path(path)
-    nb = nbformat.read(path, as_version=4)
+    if not path.is_file():
+        what = "is a folder" if path.is_dir() else "does not exist"
+        raise UsageError(f"Cannot execute {str(path)!r}: it {what}; give notebook files, like notebooks/01-start-here.ipynb.")
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as exc:  # nbformat raises several unrelated types for a file that is not a notebook
+        raise UsageError(f"Cannot execute {str(path)!r}: it is not a readable notebook ({type(exc).__name__}); open it in Jupyter and save it, or restore it with git.") from None
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()

@@ -28,7 +28,7 @@ import pandas as pd
 
 from ._paths import data_dir
 from ._tables import Column, read_table, where
-from .errors import DataError
+from .errors import DataError, UsageError
 from .sources import Source, load_sources
 
 SIDES = ("United States", "Russia", "joint", "outside analyst")
@@ -292,7 +292,17 @@ def write_statements(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     out = frame.copy()
     out["interpreted"] = out["interpreted"].map({True: "true", False: "false"})
     path = Path(path)
-    out.to_csv(path, index=False, lineterminator="\n")
+    if path.is_dir():
+        raise UsageError(f"Cannot write the statements table to {str(path)!r}: it is a folder; give a file name such as statements.csv.")
+    if not path.parent.is_dir():
+        raise UsageError(f"Cannot write the statements table to {str(path)!r}: the folder {str(path.parent)!r} does not exist; create it or choose another place.")
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")  # a failed write leaves the old file whole
+    try:
+        out.to_csv(tmp, index=False, lineterminator="\n")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"Cannot write the statements table to {str(path)!r} ({exc.strerror or exc}); choose a file in a folder you can write to.") from None
     return path
 
 
