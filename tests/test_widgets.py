@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 
 import ipywidgets as w
 import pytest
@@ -146,3 +147,41 @@ def test_widgets_show_themselves_with_stable_text():
     for widget in (Comparer(), Concordance(), TimelineExplorer()):
         bundle = widget._repr_mimebundle_()
         assert " at 0x" not in bundle["text/plain"] and len(bundle["text/plain"]) < 110
+
+
+def test_a_learners_own_table_with_missing_columns_or_bad_choices_is_one_sentence(statements):
+    """Wrong tables and initial choices raise UsageError (a sentence in a notebook), never KeyError or TraitError."""
+    from resetlab import UsageError, load_events
+
+    cases = [
+        (lambda: Comparer(statements.drop(columns=["topics"])), "needs the column(s) 'topics'"),
+        (lambda: Comparer([1, 2]), "as a pandas DataFrame (got list)"),
+        (lambda: Comparer(statements, left={"speaker": "Nobody"}), "There is no speaker 'Nobody'"),
+        (lambda: Comparer(statements, right={"spaeker": "Bush"}), "the keys are"),
+        (lambda: Comparer(statements, left="Bush"), "should be a dict"),
+        (lambda: Concordance(statements.drop(columns=["speaker"])), "needs the column(s) 'speaker'"),
+        (lambda: Concordance(statements, query=5), "as text (got int)"),
+        (lambda: TimelineExplorer(load_events().drop(columns=["origin"])), "needs the column(s) 'origin'"),
+        (lambda: TimelineExplorer(show="bogus"), "Cannot show 'bogus'"),
+    ]
+    for make, words in cases:
+        with pytest.raises(UsageError, match=re.escape(words)):
+            make()
+
+
+def test_blank_cells_in_a_learners_table_do_not_break_the_comparer(statements):
+    """A table read with blank cells (NaN speaker or quote) still builds menus and panes."""
+    frame = statements.copy()
+    frame.loc[frame.index[0], "speaker"] = float("nan")
+    frame.loc[frame.index[1], "quote"] = float("nan")
+    frame["speaker"] = frame["speaker"].astype(object)
+    frame.loc[frame.index[2], "speaker"] = 5  # mixed types: sorting must not raise
+    comparer = Comparer(frame, left={}, right={})
+    assert len(comparer.panes["left"]) == len(frame)
+    assert "" not in [v for _, v in comparer.left_speaker.options]
+
+
+def test_concordance_folds_typographic_quotes_in_the_query(statements):
+    """The cleaned sources use straight apostrophes and hyphens, so Russia’s and U.S.–Russian find them."""
+    assert len(Concordance(statements, query="Russia\u2019s").hits) == len(Concordance(statements, query="Russia's").hits) > 0
+    assert len(Concordance(statements, query="U.S.\u2013Russian").hits) > 0

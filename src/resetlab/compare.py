@@ -51,6 +51,30 @@ RESET_WINDOW = ("2008-04-01", "2009-07-31")
 
 ANY = None  # a pane filter left open
 
+#: The columns each kind of table needs, for the sentence a learner gets when one is missing.
+STATEMENT_COLUMNS = ("statement_id", "source_id", "speaker", "event", "date", "quote", "interpreted", "kind", "topics")
+CONCORDANCE_NEEDS = ("statement_id", "source_id", "speaker", "start", "end")
+EVENT_COLUMNS = ("event_id", "start", "end", "event", "origin", "mentioned_in")
+
+
+def require_columns(frame, columns, what: str, loader: str) -> None:
+    """Raise a UsageError, in one sentence, unless *frame* is a DataFrame with every one of *columns*.
+
+    >>> require_columns(pd.DataFrame({"a": [1]}), ("a", "b"), "statements table", "load_statements()")
+    Traceback (most recent call last):
+    ...
+    resetlab.errors.UsageError: The statements table needs the column(s) 'b' (got 'a'); pass the whole table from load_statements(), or filter its rows without dropping columns.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        msg = f"Expected the {what} as a pandas DataFrame (got {type(frame).__name__}); pass {loader} or a filtered copy of it."
+        raise UsageError(msg)
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        got = ", ".join(repr(str(c)) for c in frame.columns[:12]) or "no columns"
+        msg = (f"The {what} needs the column(s) {', '.join(repr(m) for m in missing)} (got {got}); "
+               f"pass the whole table from {loader}, or filter its rows without dropping columns.")
+        raise UsageError(msg)
+
 
 # --------------------------------------------------------------------------- statements
 
@@ -91,8 +115,9 @@ def pane_statements(statements: pd.DataFrame, speaker: str | None = ANY, event: 
     >>> list(pane_statements(resetlab.load_statements(), "Medvedev", "g8-toyako-2008", "iran")["statement_id"])
     ['000-06']
     """
-    _check_choice("speaker", speaker, sorted(statements["speaker"].unique()))
-    _check_choice("event", event, sorted(statements["event"].unique()))
+    require_columns(statements, STATEMENT_COLUMNS, "statements table", "load_statements()")
+    _check_choice("speaker", speaker, sorted(statements["speaker"].unique(), key=str))  # key=str: mixed types never raise
+    _check_choice("event", event, sorted(statements["event"].unique(), key=str))
     topics = topic_lists(statements)
     _check_choice("topic", topic, sorted({t for ts in topics for t in ts}))
     keep = pd.Series(True, index=statements.index)
@@ -201,8 +226,15 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
+#: The cleaned sources use straight quotes, apostrophes and hyphens, so a query's typographic ones are folded.
+_QUERY_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+
+
 def _pattern(query: str) -> re.Pattern:
-    words = query.split()
+    if not isinstance(query, str):
+        msg = f"Type a word or phrase, as text, to search for (got {type(query).__name__})."
+        raise UsageError(msg)
+    words = query.translate(_QUERY_FOLD).split()
     if not words:
         msg = "Type a word or phrase to search for (got an empty query)."
         raise UsageError(msg)
@@ -241,6 +273,7 @@ def concordance(query: str, sources: dict | None = None, statements: pd.DataFram
 
         statements = load_statements()
     pattern = _pattern(query)
+    require_columns(statements, CONCORDANCE_NEEDS, "statements table", "load_statements()")
     rows = []
     for sid in sorted(sources):
         source = sources[sid]
@@ -319,9 +352,10 @@ def timeline_rows(events: pd.DataFrame, show: str = "all", start: str | None = N
         ``mentioned_in``, ``event``, ``label`` (says "OUTSIDE" for outside
         context), ``marker``; sorted by start date.
     """
-    if show not in TIMELINE_FILTERS:
+    if not isinstance(show, str) or show not in TIMELINE_FILTERS:
         msg = f"Cannot show {show!r} on the timeline; choose one of {', '.join(repr(f) for f in TIMELINE_FILTERS)}."
         raise UsageError(msg)
+    require_columns(events, EVENT_COLUMNS, "events table", "load_events()")
     frame = events.copy()
     frame["start"] = pd.to_datetime(frame["start"])
     frame["end"] = pd.to_datetime(frame["end"])

@@ -28,12 +28,46 @@ from .errors import UsageError
 _WIDE = {"description_width": "initial"}
 
 
-def _statements(statements: pd.DataFrame | None) -> pd.DataFrame:
+def _statements(statements: pd.DataFrame | None, columns: tuple[str, ...] = compare.STATEMENT_COLUMNS) -> pd.DataFrame:
+    """The course's statements, or the learner's own table checked for the columns a widget reads.
+
+    A learner's table may hold blank cells (NaN); they become empty text, so
+    menus can sort and quotes can be shown.
+    """
     if statements is None:
         from .statements import load_statements
 
         return load_statements()
-    return statements
+    compare.require_columns(statements, columns, "statements table", "load_statements()")
+    text = [c for c in columns if c not in ("start", "end", "interpreted")]
+    if not statements[text].isna().any().any():
+        return statements
+    frame = statements.copy()
+    frame[text] = frame[text].where(frame[text].notna(), "")
+    return frame
+
+
+def _menu_values(column: pd.Series) -> list:
+    """A column's distinct values for a menu: blanks left out, sorted as text (mixed types never raise)."""
+    return sorted((v for v in column.unique() if v != ""), key=str)
+
+
+def _check_choices(side: str, choice, allowed: dict[str, list]) -> dict:
+    """The initial choice of one pane, checked: a dict of speaker/event/topic values that exist."""
+    if choice is None:
+        return {}
+    if not isinstance(choice, dict):
+        msg = f"{side} should be a dict such as {{'speaker': 'Medvedev'}} (got {type(choice).__name__})."
+        raise UsageError(msg)
+    for key, value in choice.items():
+        if key not in allowed:
+            msg = f"{side} has the key {key!r}; the keys are 'speaker', 'event' and 'topic'."
+            raise UsageError(msg)
+        if value is not None and value not in allowed[key]:
+            shown = ", ".join(repr(a) for a in allowed[key][:8]) + (", ..." if len(allowed[key]) > 8 else "")
+            msg = f"There is no {key} {value!r} in these statements ({side}); choose one of {shown}, or None for any {key}."
+            raise UsageError(msg)
+    return choice
 
 
 def _options(values, any_label: str, labels: dict | None = None) -> list[tuple[str, str | None]]:
@@ -74,14 +108,17 @@ class Comparer(w.VBox):
                  right: dict | None = None):
         self.statements = _statements(statements)
         st = self.statements
-        speakers = sorted(st["speaker"].unique())
-        events = sorted(st["event"].unique(), key=lambda e: (st.loc[st["event"] == e, "date"].min(), e))
-        dates = {e: f"{e} ({st.loc[st['event'] == e, 'date'].min()})" for e in events}
+        speakers = _menu_values(st["speaker"])
+        first_date = {e: str(st.loc[st["event"] == e, "date"].astype(str).min()) for e in _menu_values(st["event"])}
+        events = sorted(first_date, key=lambda e: (first_date[e], str(e)))
+        dates = {e: f"{e} ({first_date[e]})" for e in events}
         topics = sorted({t for ts in compare.topic_lists(st) for t in ts})
+        allowed = {"speaker": speakers, "event": events, "topic": topics}
         if left is None:
             left = {"speaker": "Bush"} if "Bush" in speakers else {}
         if right is None:
             right = {"speaker": "Obama"} if "Obama" in speakers else {}
+        left, right = _check_choices("left", left, allowed), _check_choices("right", right, allowed)
         self.shared: tuple[str, ...] = ()
         self.panes: dict[str, pd.DataFrame] = {}
         self._controls: dict[str, dict[str, w.Dropdown]] = {}
@@ -165,7 +202,11 @@ class Concordance(w.VBox):
 
     def __init__(self, statements: pd.DataFrame | None = None, sources: dict | None = None,
                  query: str = "relations", width: int = 40):
-        self.statements = _statements(statements)
+        self.statements = _statements(statements, compare.CONCORDANCE_NEEDS)
+        query = "" if query is None else query
+        if not isinstance(query, str):
+            msg = f"The query should be a word or phrase, as text (got {type(query).__name__})."
+            raise UsageError(msg)
         if sources is None:
             from .sources import load_sources
 
@@ -239,6 +280,10 @@ class TimelineExplorer(w.VBox):
             from .timeline import load_events
 
             events = load_events()
+        compare.require_columns(events, compare.EVENT_COLUMNS, "events table", "load_events()")
+        if show not in dict(self.FILTERS).values():
+            msg = f"Cannot show {show!r} on the timeline; choose one of {', '.join(repr(v) for _, v in self.FILTERS)}."
+            raise UsageError(msg)
         self.events = events
         self.rows = pd.DataFrame()
         self.png = b""
