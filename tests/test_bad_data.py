@@ -70,6 +70,21 @@ def _bad_choice(d):
     _edit(d / "statements.csv", ",Medvedev,Russia,", ",Medvedev,Rusia,")
 
 
+def _table_is_a_folder(d):
+    (d / "events.csv").unlink()
+    (d / "events.csv").mkdir()
+
+
+def _sources_is_a_folder(d):
+    (d / "sources.csv").unlink()
+    (d / "sources.csv").mkdir()
+
+
+def _raw_is_a_folder(d):
+    _missing_raw(d)
+    (d / "raw" / "000_42fd157953afac20.txt").mkdir()
+
+
 CASES = {
     "missing column": (_missing_column, r"statements\.csv: expected column\(s\) 'speaker' in the header line .*add the missing"),
     "bad date": (_bad_date, r"events\.csv, row \d+ \(line \d+\), column 'start': expected a date like 2009-04-01 \(got '1 April'\)"),
@@ -81,6 +96,9 @@ CASES = {
     "bom": (_bom, r"speakers\.csv: the file starts with a byte-order mark \(BOM\); save it as 'UTF-8' without BOM"),
     "crlf": (_crlf, r"topics\.csv, line 1: expected Unix line endings \(got Windows CRLF\)"),
     "missing raw file": (_missing_raw, r"sources\.csv, row 1 \(line 2\), column 'file': the raw file raw/000_42fd157953afac20\.txt is missing"),
+    "table is a folder": (_table_is_a_folder, r"events\.csv: expected a file but found a folder of that name; .*git checkout -- data/events\.csv"),
+    "sources.csv is a folder": (_sources_is_a_folder, r"sources\.csv is a folder, not a file; .*git checkout -- data/sources\.csv"),
+    "raw file is a folder": (_raw_is_a_folder, r"the raw file raw/000_42fd157953afac20\.txt is a folder, not a file"),
     "value not in vocabulary": (_bad_choice, r"statements\.csv, row \d+ \(line \d+\), column 'side': expected one of United States, Russia, joint, outside analyst \(got 'Rusia'\)"),
 }
 

@@ -16,6 +16,10 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """Return the data folder: *override*, else ``$RESETLAB_DATA``, else the repo's ``data/``."""
     chosen = override or os.environ.get("RESETLAB_DATA") or _REPO_DATA
     path = Path(chosen)
+    if (path / "sources.csv").is_dir():
+        msg = (f"In {path.name!r}, sources.csv is a folder, not a file; remove the folder and restore the file "
+               "with 'git checkout -- data/sources.csv'.")
+        raise DataError(msg)
     if not (path / "sources.csv").is_file():
         msg = (
             f"No course data found in {path.name!r} (expected a folder holding sources.csv). "

@@ -39,6 +39,8 @@ def _fail(path: Path, where: str, detail: str) -> DataError:
 
 def read_text(path: Path) -> str:
     """Return a data file's text, refusing a missing, empty, non-UTF-8, BOM or CRLF file."""
+    if path.is_dir():
+        raise _fail(path, "", f"expected a file but found a folder of that name; remove the folder and restore the file with 'git checkout -- data/{path.name}'.")
     if not path.is_file():
         raise _fail(path, "", f"the file is missing (expected it at data/{path.name}); restore it from the repository with 'git checkout -- data/{path.name}'.")
     blob = path.read_bytes()

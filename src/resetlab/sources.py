@@ -171,7 +171,7 @@ def _load_all(folder: str) -> dict[str, Source]:
 
 def _read_raw(path: Path, expected: str, row_no: int) -> str:
     if not path.is_file():
-        msg = f"sources.csv{where(row_no, 'file')}: the raw file raw/{path.name} is missing; copy it byte for byte from the seeds and check it with 'sha256sum'."
+        msg = f"sources.csv{where(row_no, 'file')}: the raw file raw/{path.name} is {'a folder, not a file' if path.is_dir() else 'missing'}; copy it byte for byte from the seeds and check it with 'sha256sum'."
         raise DataError(msg)
     got = hashlib.sha256(path.read_bytes()).hexdigest()
     if got != expected:
