@@ -444,3 +444,22 @@ def test_kernel_runs_stripped_limited_and_in_a_temporary_folder(tmp_path, monkey
     assert run.answers["q1_3"] == 1500 * 1024**2
     assert json.dumps(run.answers)  # plain data only
     assert os.environ["RESETLAB_TEST_SECRET"] == "do-not-leak"
+
+
+def test_learner_text_cannot_become_a_formula_or_markup(tmp_path):
+    """A hostile file name stays text in grades.csv, and HTML in feedback is escaped."""
+    import csv as _csv
+
+    from resetlab.grader import Row, write_csv, write_feedback
+
+    row = Row(file="=HYPERLINK(\"http://x\")_01-start-here.ipynb", learner="<img src=x onerror=alert(1)>",
+              notebook="01-start-here", reason="+cmd")
+    out = write_csv([row], tmp_path / "grades.csv", [])
+    with out.open(encoding="utf-8") as handle:
+        (record,) = list(_csv.DictReader(handle))
+    assert record["file"].startswith("'=") and record["reason"] == "'+cmd"
+    assert record["learner"] == "<img src=x onerror=alert(1)>"  # not a formula: kept as it is
+    (tmp_path / "fb").mkdir()
+    (path,) = write_feedback([row], tmp_path / "fb")
+    text = path.read_text(encoding="utf-8")
+    assert "<img" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text

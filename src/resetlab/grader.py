@@ -19,6 +19,7 @@ import asyncio
 import csv
 import datetime as _dt
 import hashlib
+import html
 import json
 import os
 import re
@@ -78,10 +79,24 @@ class Row:
     mtime: float = 0.0
 
     def as_csv(self, question_ids: list[str]) -> dict[str, Any]:
-        row = {"file": self.file, "learner": self.learner, "notebook": self.notebook}
+        row = {"file": _cell(self.file), "learner": _cell(self.learner), "notebook": _cell(self.notebook)}
         row.update({qid: self.scores.get(qid, "") for qid in question_ids})
-        row.update({"total": self.total, "max": self.max, "status": self.status, "reason": self.reason})
+        row.update({"total": self.total, "max": self.max, "status": self.status, "reason": _cell(self.reason)})
         return row
+
+
+def _cell(text: str) -> str:
+    """Text for a CSV cell that a spreadsheet will not run as a formula.
+
+    File names come from learners: ``=HYPERLINK(...)_01-start-here.ipynb`` must
+    stay text when an instructor opens grades.csv (OWASP's CSV-injection advice).
+
+    >>> _cell("=1+1_01-start-here.ipynb")
+    "'=1+1_01-start-here.ipynb"
+    >>> _cell("alice")
+    'alice'
+    """
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 # --------------------------------------------------------------------------- discovering and reading
@@ -906,6 +921,16 @@ def _safe_name(learner: str) -> str:
     return name or "learner"
 
 
+def _md(text: str) -> str:
+    r"""Learner-controlled text made inert for Markdown viewers that render HTML and links.
+
+    >>> print(_md("<img src=x onerror=alert(1)> [x](javascript:1)"))
+    &lt;img src=x onerror=alert(1)&gt; \[x\](javascript:1)
+    """
+    text = html.escape(str(text), quote=False)
+    return re.sub(r"([\\`*_\[\]#|])", r"\\\1", text)
+
+
 def write_feedback(rows: list[Row], folder: Path) -> list[Path]:
     """Write one Markdown file per learner: each submission's score, status and each question's message."""
     by_learner: dict[str, list[Row]] = {}
@@ -918,19 +943,19 @@ def write_feedback(rows: list[Row], folder: Path) -> list[Path]:
         while name.casefold() in used:
             name += "_"
         used.add(name.casefold())
-        lines = [f"# Feedback for {learner}", ""]
+        lines = [f"# Feedback for {_md(learner)}", ""]
         for row in by_learner[learner]:
-            lines.append(f"## {row.notebook or row.file}")
+            lines.append(f"## {_md(row.notebook or row.file)}")
             lines.append("")
-            lines.append(f"File: `{row.file}`")
+            lines.append(f"File: {_md(row.file)}")
             if row.max != "":
                 lines.append(f"Score: {row.total} of {row.max}")
             if row.reason:
-                lines.append(f"Note: {row.reason}")
+                lines.append(f"Note: {_md(row.reason)}")
             lines.append("")
             for result in row.results:
                 status = "passed" if result.passed else result.status
-                lines.append(f"- **{result.question_id}** ({result.score}/{result.points}, {status}): {result.message}")
+                lines.append(f"- **{result.question_id}** ({result.score}/{result.points}, {status}): {_md(result.message)}")
             if row.results:
                 lines.append("")
         path = folder / f"{name}.md"
