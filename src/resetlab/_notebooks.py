@@ -20,7 +20,14 @@ def normalise(nb) -> None:
     nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata["language_info"] = dict(LANGUAGE_INFO)
+    widget_views = 0
     for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+            if view is not None:
+                # The widget state is not stored, so the random model id only churns diffs.
+                widget_views += 1
+                view["model_id"] = f"{widget_views:032x}"
         cell.metadata.pop("execution", None)
         cell.metadata.pop("collapsed", None)
         cell.metadata.pop("scrolled", None)
