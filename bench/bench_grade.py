@@ -85,7 +85,7 @@ def main() -> None:
         if full != n:
             print(f"bench: warning: only {full} of {n} copies scored full marks", file=sys.stderr)
 
-        print(f"bench: info: {n} copies of {NOTEBOOK.name}, jobs={JOBS}: floor {floor:.1f} s, grade {graded:.1f} s", flush=True)
+        print(f"# {n} copies of {NOTEBOOK.name}, jobs={JOBS}: floor {floor:.1f} s, grade {graded:.1f} s", flush=True)
         report("grade_vs_floor", graded / floor, "x", "<= 1.2")
         report("grade_overhead_per_submission", (graded - floor) / n, "s", "info")
     finally:
