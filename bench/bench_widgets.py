@@ -31,9 +31,9 @@ import json, time
 from resetlab import Comparer
 c = Comparer()
 choices = [(c.left_speaker, "Medvedev"), (c.left_event, "g8-toyako-2008"), (c.right_topic, "relationship"),
-           (c.right_speaker, "Medvedev"), (c.left_topic, "iran"), (c.left_speaker, None),
-           (c.right_event, "london-2009"), (c.left_event, None), (c.right_topic, None), (c.left_topic, None),
-           (c.right_speaker, "Obama"), (c.left_speaker, "Bush"), (c.right_event, None)]
+           (c.right_speaker, "Medvedev"), (c.left_topic, "iran"), (c.left_speaker, ""),
+           (c.right_event, "london-2009"), (c.left_event, ""), (c.right_topic, ""), (c.left_topic, ""),
+           (c.right_speaker, "Obama"), (c.left_speaker, "Bush"), (c.right_event, "")]
 times = []
 for _ in range(20):
     for menu, value in choices:

@@ -66,6 +66,7 @@ def test_comparer_update_follows_the_dropdowns(statements):
     comparer.right_speaker.value = "Obama"
     comparer.right_event.value = None
     assert set(comparer.panes["right"]["speaker"]) == {"Obama"}
+    assert comparer.right_event.label == "any meeting"  # None shows as "any", never a blank menu
     assert repr(comparer) == f"Comparer(1 statements left, 3 right, {len(comparer.shared)} shared words)"
 
 
@@ -178,10 +179,18 @@ def test_blank_cells_in_a_learners_table_do_not_break_the_comparer(statements):
     frame.loc[frame.index[2], "speaker"] = 5  # mixed types: sorting must not raise
     comparer = Comparer(frame, left={}, right={})
     assert len(comparer.panes["left"]) == len(frame)
-    assert "" not in [v for _, v in comparer.left_speaker.options]
+    any_option, *speakers = comparer.left_speaker.options
+    assert any_option == ("any speaker", "") and "" not in [v for _, v in speakers]
 
 
 def test_concordance_folds_typographic_quotes_in_the_query(statements):
     """The cleaned sources use straight apostrophes and hyphens, so Russia’s and U.S.–Russian find them."""
     assert len(Concordance(statements, query="Russia\u2019s").hits) == len(Concordance(statements, query="Russia's").hits) > 0
     assert len(Concordance(statements, query="U.S.\u2013Russian").hits) > 0
+
+
+def test_any_choice_shows_its_label(statements):
+    """A pane left open on "any" shows "any topic" in its menu, not an empty box."""
+    comparer = Comparer(statements, left={"speaker": "Bush"}, right={"speaker": "Obama"})
+    assert comparer.left_topic.label == "any topic" and comparer.left_topic.index == 0
+    assert comparer.choices("left") == {"speaker": "Bush", "event": None, "topic": None}

@@ -70,9 +70,14 @@ def _check_choices(side: str, choice, allowed: dict[str, list]) -> dict:
     return choice
 
 
-def _options(values, any_label: str, labels: dict | None = None) -> list[tuple[str, str | None]]:
+#: The menu value meaning "any". Not None: an ipywidgets Dropdown whose value is
+#: None shows no selection at all, so the "any speaker" label would be blank.
+ANY = ""
+
+
+def _options(values, any_label: str, labels: dict | None = None) -> list[tuple[str, str]]:
     labels = labels or {}
-    return [(any_label, None)] + [(labels.get(v, v), v) for v in values]
+    return [(any_label, ANY)] + [(labels.get(v, v), v) for v in values]
 
 
 def _run_showing_errors(callback, output: w.Output) -> None:
@@ -131,7 +136,7 @@ class Comparer(w.VBox):
                 "topic": w.Dropdown(options=_options(topics, "any topic"), description=f"{title} topic", style=_WIDE),
             }
             for key, menu in menus.items():
-                menu.value = choice.get(key)
+                menu.value = ANY if choice.get(key) is None else choice.get(key)
                 menu.add_class(f"rl-{side}-{key}")
             self._controls[side] = menus
             quotes = w.HTML(layout=w.Layout(width="auto"))
@@ -161,14 +166,17 @@ class Comparer(w.VBox):
     def right_topic(self) -> w.Dropdown: return self._controls["right"]["topic"]
 
     def choices(self, side: str) -> dict[str, str | None]:
-        """The current menu values of one pane ("left" or "right")."""
-        return {key: menu.value for key, menu in self._controls[side].items()}
+        """The current menu values of one pane ("left" or "right"); ``None`` means any."""
+        return {key: None if menu.value in (ANY, None) else menu.value for key, menu in self._controls[side].items()}
 
     def _heading(self, side: str) -> str:
         c = self.choices(side)
         return f"{side.capitalize()}: {c['speaker'] or 'any speaker'} · {c['event'] or 'any meeting'} · {c['topic'] or 'any topic'}"
 
     def _changed(self, change) -> None:
+        if change["new"] is None:  # code set None for "any": show the "any ..." label, not a blank menu
+            change["owner"].value = ANY
+            return
         _run_showing_errors(self.update, self.errors)
 
     def update(self) -> None:
