@@ -62,7 +62,7 @@ def load_topics(folder: str | os.PathLike[str] | None = None) -> pd.DataFrame:
 
 
 def _topic_ids(folder) -> tuple[str, ...]:
-    return tuple(read_table(Path(folder) / "topics.csv", TOPIC_COLUMNS)["topic"])
+    return tuple(load_topics(folder)["topic"])
 
 
 def _statement_columns(folder) -> tuple[Column, ...]:
@@ -207,8 +207,8 @@ def build_statements(folder: str | os.PathLike[str] | None = None) -> pd.DataFra
     from .timeline import load_events
 
     events = load_events(base)
-    speakers = _Speakers(read_table(base / "speakers.csv", SPEAKER_COLUMNS))
-    topics = read_table(base / "topics.csv", TOPIC_COLUMNS)
+    speakers = _Speakers(load_speakers(base))
+    topics = load_topics(base)
     overrides = read_table(base / "attributions.csv", _override_columns(base))
     used = set()
     rows = []
