@@ -5,6 +5,9 @@
 * in code cells, every region between a line ``# BEGIN SOLUTION`` and a line
   ``# END SOLUTION`` is replaced by one placeholder line: ``q2_3 = ...`` when the
   region assigns a question variable (the last one it assigns), else ``...``;
+  a region that is a written answer (``q6_6 =`` three double quote marks and a
+  model answer) becomes the empty place to write: the same opening line, a
+  blank line, and the closing three quote marks;
 * markdown cells tagged ``instructor-note`` are dropped;
 * every output is cleared, then each exercise is run in a fresh kernel and
   saved, so its stored outputs are the checks' "not answered yet" messages.
@@ -26,15 +29,20 @@ BEGIN = "# BEGIN SOLUTION"
 END = "# END SOLUTION"
 NOTE_TAG = "instructor-note"
 _ASSIGN = re.compile(r"^\s*(q\d+_\d+)\s*=")
+_WRITING = re.compile(r'^\s*(q\d+_\d+)\s*=\s*"""')
 
 
 def blank_source(source: str, where: str = "cell") -> str:
-    """Replace each solution region of a code cell's source with a ``...`` placeholder.
+    r'''Replace each solution region of a code cell's source with a ``...`` placeholder.
 
-    >>> print(blank_source("# A number.\\n# BEGIN SOLUTION\\nx = 1\\nq1_1 = x + 1\\n# END SOLUTION"))
+    >>> print(blank_source("# A number.\n# BEGIN SOLUTION\nx = 1\nq1_1 = x + 1\n# END SOLUTION"))
     # A number.
     q1_1 = ...
+    >>> print(blank_source('# BEGIN SOLUTION\nq6_6 = """\nA model answer.\n"""\n# END SOLUTION'))
+    q6_6 = """
+    <BLANKLINE>
     """
+    '''
     out: list[str] = []
     region: list[str] | None = None
     indent = ""
@@ -48,7 +56,11 @@ def blank_source(source: str, where: str = "cell") -> str:
             if region is None:
                 raise UsageError(f"{where}, line {number}: '{END}' without a '{BEGIN}' above it; add the BEGIN line or remove this one.")
             names = [m.group(1) for m in map(_ASSIGN.match, region) if m]
-            out.append(f"{indent}{names[-1]} = ..." if names else f"{indent}...")
+            writing = next((m.group(1) for m in map(_WRITING.match, region[:1]) if m), None)
+            if writing:
+                out.extend([f'{indent}{writing} = """', "", '"""'])
+            else:
+                out.append(f"{indent}{names[-1]} = ..." if names else f"{indent}...")
             region = None
         elif region is not None:
             region.append(line)

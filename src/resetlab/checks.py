@@ -41,17 +41,20 @@ PASSED = "passed"
 NOT_YET = "not yet"
 NOT_ANSWERED = "not answered"
 UNKNOWN = "unknown question"
+#: A written answer: its evidence was read; a person marks the argument.
+READ = "evidence read"
 #: Every status a CheckResult can have.
-STATUSES = (PASSED, NOT_YET, NOT_ANSWERED, UNKNOWN)
+STATUSES = (PASSED, NOT_YET, NOT_ANSWERED, UNKNOWN, READ)
 
 _HEADLINES = {
     PASSED: "these checks passed",
     NOT_YET: "not yet",
     NOT_ANSWERED: "not answered yet",
     UNKNOWN: "unknown question",
+    READ: "what these checks could verify",
 }
 # Okabe-Ito colours for the left border; the headline text always says the same thing.
-_COLOURS = {PASSED: "#009E73", NOT_YET: "#E69F00", NOT_ANSWERED: "#999999", UNKNOWN: "#D55E00"}
+_COLOURS = {PASSED: "#009E73", NOT_YET: "#E69F00", NOT_ANSWERED: "#999999", UNKNOWN: "#D55E00", READ: "#0072B2"}
 
 _ID = re.compile(r"q(\d+)\.(\d+)")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -77,7 +80,10 @@ class CheckResult:
 
     ``status`` is one of ``STATUSES``; ``score`` is ``points`` when the checks
     passed and 0 otherwise.  ``message`` is one or two sentences; ``str()``
-    puts the question id and a headline in front of it.
+    puts the question id and a headline in front of it.  For a written answer
+    (status ``READ``) ``details`` holds the evidence report's sentences, one
+    per line, ``report`` the report itself, and ``score`` stays 0: a person
+    marks the argument with the question's rubric.
     """
 
     question_id: str
@@ -85,6 +91,8 @@ class CheckResult:
     message: str
     points: int = 0
     score: int = 0
+    details: tuple[str, ...] = ()
+    report: Any = field(default=None, repr=False, compare=False)
 
     @property
     def passed(self) -> bool:
@@ -103,21 +111,26 @@ class CheckResult:
             "points": self.points,
             "score": self.score,
             "message": self.message,
+            "details": list(self.details),
         }
 
     def __str__(self) -> str:
-        return f"{self.question_id or 'check'}: {self.headline}. {self.message}"
+        head = f"{self.question_id or 'check'}: {self.headline}. {self.message}"
+        return "\n".join([head, *(f"- {line}" for line in self.details)])
 
     def __repr__(self) -> str:
         return str(self)
 
     def _repr_html_(self) -> str:
         slug = self.status.replace(" ", "-")
+        items = ""
+        if self.details:
+            items = '<ul style="margin: 0.3em 0;">' + "".join(f"<li>{html.escape(line)}</li>" for line in self.details) + "</ul>"
         return (
             f'<div class="resetlab-check resetlab-check-{slug}" role="status" '
             f'style="border-left: 4px solid {_COLOURS[self.status]}; padding: 0.3em 0.8em; margin: 0.2em 0;">'
             f"<strong>{html.escape(self.question_id or 'check')}: {html.escape(self.headline)}.</strong> "
-            f"{html.escape(self.message)}</div>"
+            f"{html.escape(self.message)}{items}</div>"
         )
 
 
@@ -137,6 +150,22 @@ class Question:
     shape: str
     hints: tuple[str, ...]
     answer: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: For a written answer: the criteria a person marks it by (see ``Criterion``).
+    rubric: tuple["Criterion", ...] = ()
+
+    @property
+    def writing(self) -> bool:
+        return self.kind == "writing"
+
+    @property
+    def words(self) -> tuple[int, int] | None:
+        """The word range a written answer asks for."""
+        return tuple(self.answer["words"]) if self.writing else None
+
+    @property
+    def evidence(self) -> Mapping[str, Any]:
+        """What evidence a written answer asks for (sources, speakers, statements, min_citations, asks)."""
+        return self.answer.get("evidence", {}) if self.writing else {}
 
     @property
     def lesson_number(self) -> int:
@@ -144,10 +173,45 @@ class Question:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the public fields as plain data (no answer rule or digest)."""
-        return {
+        data = {
             "id": self.id, "lesson": self.lesson, "variable": self.variable, "points": self.points,
             "prompt": self.prompt, "kind": self.kind, "shape": self.shape, "hints": list(self.hints),
         }
+        if self.writing:
+            data["words"] = list(self.words)
+            data["evidence"] = dict(self.evidence)
+            data["rubric"] = [c.to_dict() for c in self.rubric]
+        return data
+
+
+#: The criteria a rubric may use, in the order marks.csv gives them columns.
+CRITERIA = ("claim", "evidence", "sourcing", "context", "limits")
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of a rubric criterion: its points and what an answer at that level does."""
+
+    points: int
+    label: str
+    descriptor: str
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One criterion of a written answer's rubric (claim, evidence, sourcing, context or limits)."""
+
+    name: str
+    title: str
+    levels: tuple[Level, ...]
+
+    @property
+    def max(self) -> int:
+        return max(level.points for level in self.levels)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"criterion": self.name, "title": self.title,
+                "levels": [{"points": lv.points, "label": lv.label, "descriptor": lv.descriptor} for lv in self.levels]}
 
 
 @dataclass(frozen=True)
@@ -185,9 +249,13 @@ _DEFAULT_SHAPES = {
     "frame": "a DataFrame (a table)",
     "counts": "a pandas Series of counts, as value_counts() gives",
 }
+_KINDS["writing"] = {"words": list, "evidence": dict}
+_OPTIONAL["writing"] = ()
+_DEFAULT_SHAPES["writing"] = "your own words, as text between three quote marks"
+_EVIDENCE_KEYS = {"sources": list, "speakers": list, "statements": list, "min_citations": int, "asks": str}
 _TABLES = ("statements", "events")
 _KEYS = {"statements": "statement_id", "events": "event_id"}
-_QUESTION_KEYS = {"id", "lesson", "variable", "points", "prompt", "answer", "hints", "shape", "feedback", "explain"}
+_QUESTION_KEYS = {"id", "lesson", "variable", "points", "prompt", "answer", "hints", "shape", "feedback", "explain", "rubric"}
 
 
 def _bad(file: str, where: str, detail: str) -> QuestionError:
@@ -251,10 +319,11 @@ def parse_questions(data: Any, file: str = SPEC_FILE) -> QuestionBank:
         rule = dict(answer)
         rule["feedback"] = {item["sha256"]: item["message"] for item in feedback}
         rule["explain"] = raw.get("explain", "")
+        rubric = _check_rubric(file, here, kind, raw.get("rubric"), points)
         by_id[qid] = Question(
             id=qid, lesson=lessons[number - 1], variable=variable, points=points, prompt=raw["prompt"],
             kind=kind, shape=raw.get("shape", _DEFAULT_SHAPES[kind]), hints=tuple(hints),
-            answer=MappingProxyType(rule),
+            answer=MappingProxyType(rule), rubric=rubric,
         )
     return QuestionBank(tuple(lessons), MappingProxyType(dict(sorted(by_id.items(), key=lambda kv: _sort_key(kv[0])))))
 
@@ -279,7 +348,48 @@ def _check_answer(file: str, here: str, answer: Any) -> str:
         raise _bad(file, f"{here}, key 'answer.table'", f"expected one of {', '.join(_TABLES)} (got {answer['table']!r}).")
     if "choices" in answer and not (isinstance(answer["choices"], list) and all(isinstance(c, str) for c in answer["choices"])):
         raise _bad(file, f"{here}, key 'answer.choices'", "expected a list of text choices.")
+    if kind == "writing":
+        words = answer["words"]
+        if not (len(words) == 2 and all(isinstance(w, int) and not isinstance(w, bool) for w in words) and 0 < words[0] <= words[1]):
+            raise _bad(file, f"{here}, key 'answer.words'", f"expected [fewest, most] words, two whole numbers with 0 < fewest <= most (got {words!r}).")
+        for key, value in answer["evidence"].items():
+            typ = _EVIDENCE_KEYS.get(key)
+            if typ is None or not isinstance(value, typ) or isinstance(value, bool):
+                raise _bad(file, f"{here}, key 'answer.evidence.{key}'", f"expected one of {', '.join(sorted(_EVIDENCE_KEYS))}, of the right type (got {value!r}).")
     return kind
+
+
+def _check_rubric(file: str, here: str, kind: str, rubric: Any, points: int) -> tuple[Criterion, ...]:
+    if kind != "writing":
+        if rubric is not None:
+            raise _bad(file, f"{here}, key 'rubric'", "only a question of kind 'writing' has a rubric; remove it or change the kind.")
+        return ()
+    if not isinstance(rubric, list) or not rubric:
+        raise _bad(file, f"{here}, key 'rubric'", "a writing question needs a rubric: a list of criteria, each with levels.")
+    criteria = []
+    for j, item in enumerate(rubric):
+        where = f"{here}, key 'rubric[{j}]'"
+        if not isinstance(item, dict) or set(item) != {"criterion", "title", "levels"}:
+            raise _bad(file, where, "expected an object with 'criterion', 'title' and 'levels'.")
+        if item["criterion"] not in CRITERIA or item["criterion"] in {c.name for c in criteria}:
+            raise _bad(file, f"{where}.criterion", f"expected one of {', '.join(CRITERIA)}, each once (got {item['criterion']!r}).")
+        levels = item["levels"]
+        if not isinstance(levels, list) or len(levels) < 2:
+            raise _bad(file, f"{where}.levels", "expected a list of at least two levels.")
+        parsed = []
+        for k, level in enumerate(levels):
+            ok = (isinstance(level, dict) and set(level) == {"points", "label", "descriptor"}
+                  and isinstance(level["points"], int) and not isinstance(level["points"], bool) and level["points"] == k
+                  and all(isinstance(level[x], str) and level[x].strip() for x in ("label", "descriptor")))
+            if not ok:
+                raise _bad(file, f"{where}.levels[{k}]", f"expected {{'points': {k}, 'label': ..., 'descriptor': ...}} (levels count up from 0 in steps of 1).")
+            parsed.append(Level(level["points"], level["label"], level["descriptor"]))
+        criteria.append(Criterion(item["criterion"], str(item["title"]), tuple(parsed)))
+    criteria.sort(key=lambda c: CRITERIA.index(c.name))
+    total = sum(c.max for c in criteria)
+    if total != points:
+        raise _bad(file, f"{here}, key 'points'", f"expected the rubric's top marks added up ({total}) (got {points}).")
+    return tuple(criteria)
 
 
 def _sort_key(qid: str) -> tuple[int, int]:
@@ -314,7 +424,7 @@ def questions(lesson: str | int | None = None) -> list[Question]:
     *lesson* is a lesson name (``"02-reading-a-source"``) or number (``2``).
 
     >>> [q.id for q in questions(1)]
-    ['q1.1', 'q1.2', 'q1.3']
+    ['q1.1', 'q1.2', 'q1.3', 'q1.4']
     """
     bank = _bank()
     if lesson is None:
@@ -749,6 +859,8 @@ def score_answer(question_id: Any, answer: Any) -> CheckResult:
     if qid is None:
         return _unknown(bank, question_id)
     q = bank.by_id[qid]
+    if q.writing:
+        return _read_writing(q, answer)
     if answer is None or answer is Ellipsis or answer is _MISSING:
         msg = f"Replace the ... in '{q.variable} = ...' with your answer ({q.shape}), run that cell, then run this one again."
         return CheckResult(qid, NOT_ANSWERED, msg, q.points, 0)
@@ -765,6 +877,33 @@ def score_answer(question_id: Any, answer: Any) -> CheckResult:
     if passed:
         return CheckResult(qid, PASSED, q.answer["explain"] or "Well done.", q.points, q.points)
     return CheckResult(qid, NOT_YET, message, q.points, 0)
+
+
+def _read_writing(q: Question, answer: Any) -> CheckResult:
+    """A written answer's evidence report: never a verdict, never a score (a person marks it)."""
+    where = f"Write your answer between the two lines of three quote marks (\"\"\") in the cell above, run that cell, then run this one again."
+    if answer is None or answer is Ellipsis or answer is _MISSING:
+        return CheckResult(q.id, NOT_ANSWERED, where, q.points, 0)
+    if not isinstance(answer, str):
+        msg = f"This question wants {q.shape}; it got {_describe(answer)}. {where}"
+        return CheckResult(q.id, NOT_YET, msg, q.points, 0)
+    if not answer.strip():
+        return CheckResult(q.id, NOT_ANSWERED, where, q.points, 0)
+    from .evidence import check_evidence
+
+    try:
+        report = check_evidence(answer, q.words, q.evidence)
+    except ResetLabError:
+        raise  # broken course data: a maintainer's one-line error
+    except Exception as exc:  # never a traceback for a learner's prose
+        msg = f"These checks could not read this text ({type(exc).__name__}); your answer is kept as you wrote it."
+        return CheckResult(q.id, NOT_YET, msg, q.points, 0)
+    if report.empty:
+        return CheckResult(q.id, NOT_ANSWERED, "There are no words in your answer yet. " + where, q.points, 0)
+    sentences = report.sentences()
+    head = ("Everything these checks can verify in your evidence holds." if report.problems == 0 else
+            f"These checks found {report.problems} thing{'s' if report.problems > 1 else ''} in your evidence to look at.")
+    return CheckResult(q.id, READ, head, q.points, 0, tuple(sentences), report)
 
 
 def check(question_id: Any = None, answer: Any = _MISSING) -> CheckResult:
