@@ -208,9 +208,9 @@ def start_lab(root: Path, workdir: Path, timeout: float = 90) -> LabServer:
 
 
 def copy_course(target: Path) -> Path:
-    """Copy the lessons (and nothing the browser could damage) into *target*."""
+    """Copy the lessons and the learner copies (and nothing the browser could damage) into *target*."""
     target.mkdir(parents=True, exist_ok=True)
-    for folder in ("notebooks",):
+    for folder in ("notebooks", "exercises"):
         source = REPO / folder
         if source.is_dir():
             shutil.copytree(

@@ -415,3 +415,65 @@ def test_timeline_filter_shows_the_events_of_the_chosen_kind(pages):
     _choose(menu, "mentioned in source 003")
     expect_events([e for e in events if e["mentioned_in"] == "003"])
     assert "OUTSIDE the sources" not in summary.inner_text()
+
+
+# ---------------------------------------------------------------- a written answer, typed, saved, reopened, graded
+
+TYPED = 'Bush said "We can get a lot done together" (000-02), and Medvedev spoke of '
+PASTED = ('positions that "bring us together" (003-04). Two short reports chosen by American editors cannot show '
+          "more than what they chose to quote.")
+
+
+def _answer_cell(page, variable: str):
+    return page.locator(".jp-NotebookPanel .jp-CodeCell").filter(has_text=f'{variable} = """').first
+
+
+def test_a_written_answer_is_typed_saved_reopened_checked_and_graded(pages, lab, tmp_path):
+    """Type into q4.6's place to write, run its check, save, reload: the text is there, the check runs, the grader reads it."""
+    path = "exercises/04-comparing-the-leaders.ipynb"
+    page = pages.open(path, run=False)
+    cell = _answer_cell(page, "q4_6")
+    cell.scroll_into_view_if_needed()
+    editor = cell.locator(".cm-content")
+    assert "cm-lineWrapping" in (editor.get_attribute("class") or ""), "long lines of prose should wrap"
+    editor.locator(".cm-line").nth(1).click()  # the blank line between the quote marks
+    page.keyboard.type(TYPED)  # typed key by key, quotation marks and brackets included
+    page.keyboard.insert_text(PASTED)  # and the rest pasted, as learners do
+    page.keyboard.press("Shift+Enter")  # run the answer cell; the check cell below is next
+    page.keyboard.press("Shift+Enter")
+    check_output = page.locator(".jp-NotebookPanel .jp-CodeCell").filter(has_text='check("q4.6", q4_6)').first.locator(".jp-OutputArea")
+    _wait_text(check_output, r"q4\.6: what these checks could verify.*You cite 2 statements \(000-02 and 003-04\)")
+    page.keyboard.press("Control+s")
+    saved = lab.root / path
+    expected = TYPED + PASTED
+    import time
+
+    deadline = time.monotonic() + 15
+    while expected not in saved.read_text(encoding="utf-8") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert expected in saved.read_text(encoding="utf-8").replace("\\n", "\n"), "Ctrl+S did not save the answer"
+
+    page.reload()
+    page.locator(".jp-NotebookPanel .jp-Notebook").first.wait_for()
+    bs.wait_kernel_idle(page)
+    cell = _answer_cell(page, "q4_6")
+    cell.scroll_into_view_if_needed()
+    assert expected in cell.locator(".cm-content").inner_text().replace("\n", " ").replace("  ", " ") or \
+        expected in " ".join(cell.locator(".cm-content").inner_text().split()), "the text is gone after reopening"
+    cell.locator(".cm-content").click()
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.press("Shift+Enter")
+    check_output = page.locator(".jp-NotebookPanel .jp-CodeCell").filter(has_text='check("q4.6", q4_6)').first.locator(".jp-OutputArea")
+    _wait_text(check_output, r"q4\.6: what these checks could verify.*Both passages you quote are in the sources")
+    assert not bs.cell_errors(page)
+
+    from resetlab.grader import Limits, grade_folder
+
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    (submissions / "dana_04-comparing-the-leaders.ipynb").write_bytes(saved.read_bytes())
+    rows = grade_folder(submissions, tmp_path / "grades.csv", jobs=1, marking=tmp_path / "marking",
+                        limits=Limits(cell_timeout=30, notebook_timeout=120))
+    assert rows[0].written["q4.6"] == expected
+    sheet = (tmp_path / "marking" / "q4.6.md").read_text(encoding="utf-8")
+    assert "## dana" in sheet and "Two short reports chosen by American editors" in sheet

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import hashlib
 import os
 from pathlib import Path
@@ -13,7 +15,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from resetlab import UsageError
 from resetlab.__main__ import main
 from resetlab._exercises import BEGIN, END, NOTE_TAG, blank_source, exercise_notebook, make_exercises
-from resetlab.checks import questions, score_answer
+from resetlab.checks import READ, questions, score_answer
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
@@ -88,31 +90,39 @@ def test_solutions_cover_every_question_of_their_lesson(name):
 
 @pytest.mark.parametrize("name", LESSONS)
 def test_every_solution_answer_passes_in_process(name):
-    """Scoring each variable the solutions compute gives 'passed', as the grader would see it."""
+    """Each checked answer the solutions compute passes; each model answer's evidence all holds (as the grader sees them)."""
     namespace = _run_in_process(_read(SOLUTIONS / f"{name}.ipynb"), SOLUTIONS)
     for q in questions(name):
         result = score_answer(q.id, namespace[q.variable])
-        assert result.passed, str(result)
+        if q.writing:
+            assert result.status == READ and result.report.problems == 0, str(result)
+        else:
+            assert result.passed, str(result)
 
 
 @pytest.mark.parametrize("name", LESSONS)
 def test_every_exercise_answer_is_not_answered(name):
-    """In the learner copy every answer variable is ... and its check says 'not answered yet'."""
+    """In the learner copy every answer variable is ... (or an empty text to write in) and its check says 'not answered yet'."""
     namespace = _run_in_process(_read(EXERCISES / f"{name}.ipynb"), EXERCISES)
     for q in questions(name):
-        assert namespace[q.variable] is Ellipsis
+        assert namespace[q.variable] == "\n\n" if q.writing else namespace[q.variable] is Ellipsis
         assert score_answer(q.id, namespace[q.variable]).status == "not answered"
 
 
-@pytest.mark.parametrize(("folder", "expected"), [(SOLUTIONS, ": these checks passed."), (EXERCISES, ": not answered yet.")])
-def test_stored_check_outputs_say_what_the_checks_say(folder, expected):
-    """The outputs nbval compares show every check passing (solutions) or politely unanswered (exercises)."""
+@pytest.mark.parametrize(("folder", "expected", "written"), [
+    (SOLUTIONS, ": these checks passed.", ": what these checks could verify. Everything these checks can verify in your evidence holds."),
+    (EXERCISES, ": not answered yet.", ": not answered yet."),
+])
+def test_stored_check_outputs_say_what_the_checks_say(folder, expected, written):
+    """The outputs nbval compares show every check passing and every model answer's evidence holding (solutions), or politely unanswered (exercises)."""
     for name in LESSONS:
         nb = _read(folder / f"{name}.ipynb")
         checks = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("check(")]
         assert len(checks) == len(questions(name))
+        kinds = {q.id: q.writing for q in questions(name)}
         for cell in checks:
-            assert expected in _outputs_text(cell), (name, cell.source)
+            qid = cell.source.split('"')[1]
+            assert (written if kinds[qid] else expected) in _outputs_text(cell), (name, cell.source)
         for cell in nb.cells:
             for output in cell.get("outputs", []):
                 assert output["output_type"] != "error" and output.get("name") != "stderr", (name, cell.source)
@@ -132,6 +142,8 @@ def test_exercises_hold_no_solution_text(name):
             continue
         body = cell.source.split(BEGIN, 1)[1].split(END, 1)[0]
         for line in body.splitlines():
+            if line.strip() == '"""' or re.fullmatch(r'q\d+_\d+ = """', line.strip()):
+                continue  # a written answer's place to write keeps its quote marks
             if line.strip() and not line.strip().startswith("#"):
                 assert line.strip() not in exercise_lines, (name, line)
 

@@ -88,7 +88,7 @@ def test_read_notebook_refuses_broken_files_with_a_sentence(name, words):
 
 def test_oversized_file_is_refused_unread(tmp_path, monkeypatch):
     """A file past the size cap is invalid with advice to clear outputs, without being parsed."""
-    import resetlab.grader as grader
+    import resetlab.grader._submissions as grader  # where read_notebook looks the cap up
 
     monkeypatch.setattr(grader, "MAX_NOTEBOOK_BYTES", 100)
     path = tmp_path / "big_01-start-here.ipynb"
@@ -303,7 +303,7 @@ def test_csv_has_one_row_per_file_with_question_columns(graded):
     assert list(table[0]) == ["file", "learner", "notebook", *ids, "total", "max", "status", "reason"]
     assert [r["learner"].casefold() for r in table] == sorted(r["learner"].casefold() for r in table)
     good = next(r for r in table if r["file"] == f"good_{LESSON}.ipynb")
-    assert (good["q1.1"], good["q1.2"], good["q1.3"], good["total"], good["max"], good["status"]) == ("1", "1", "1", "3", "3", GRADED)
+    assert (good["q1.1"], good["q1.2"], good["q1.3"], good["total"], good["max"], good["status"]) == ("1", "1", "1", "3", "7", GRADED)
     assert good["q2.1"] == ""  # questions of other exercises stay blank
 
 
@@ -312,20 +312,20 @@ def test_csv_has_one_row_per_file_with_question_columns(graded):
 def test_cheating_does_not_change_the_score(graded, case):
     """Redefining check, pasting passing outputs or patching the package in the kernel scores 0 for wrong answers."""
     row = _row(graded, case)
-    assert row.status == GRADED and row.total == 0 and row.max == 3
+    assert row.status == GRADED and row.total == 0 and row.max == 7  # 3 checked points and q1.4's 4, to be marked
 
 
 @pytest.mark.slow
 def test_edited_check_cell_scores_the_variable_not_the_literal(graded):
     """check("q1.1", 2) in an edited cell does not help: the variable q1_1 (wrong) is scored."""
     row = _row(graded, "edited-checks")
-    assert row.scores == {"q1.1": 0, "q1.2": 1, "q1.3": 1}
+    assert row.scores == {"q1.1": 0, "q1.2": 1, "q1.3": 1, "q1.4": ""}
 
 
 @pytest.mark.slow
 def test_a_wrong_answer_loses_only_its_points(graded):
     """One wrong answer: the others still score."""
-    assert _row(graded, "one-wrong").scores == {"q1.1": 1, "q1.2": 1, "q1.3": 0}
+    assert _row(graded, "one-wrong").scores == {"q1.1": 1, "q1.2": 1, "q1.3": 0, "q1.4": ""}
 
 
 @pytest.mark.slow
@@ -340,7 +340,7 @@ def test_infinite_loop_is_interrupted_and_the_rest_scores(graded):
 def test_loop_that_ignores_interrupts_is_killed_and_earlier_answers_score(graded):
     """A loop that swallows KeyboardInterrupt is killed; the cells above it are run again and scored."""
     row = _row(graded, "ignores-interrupt")
-    assert row.status == PARTIAL and row.scores == {"q1.1": 1, "q1.2": 0, "q1.3": 0}
+    assert row.status == PARTIAL and row.scores == {"q1.1": 1, "q1.2": 0, "q1.3": 0, "q1.4": ""}
     assert "ignored the interrupt" in row.reason and "cells 1 to 5" in row.reason
 
 
@@ -386,10 +386,10 @@ def test_memory_hog_hits_the_memory_limit(graded):
 def test_deleted_and_reordered_cells(graded):
     """A deleted answer cell scores 0 for that question; moved cells score what was defined by the end."""
     deleted = _row(graded, "deleted-cells")
-    assert deleted.scores == {"q1.1": 1, "q1.2": 0, "q1.3": 1} and "NameError" in deleted.reason
+    assert deleted.scores == {"q1.1": 1, "q1.2": 0, "q1.3": 1, "q1.4": ""} and "NameError" in deleted.reason
     assert "was not defined" in next(r.message for r in deleted.results if r.question_id == "q1.2")
     reordered = _row(graded, "reordered-cells")
-    assert reordered.scores == {"q1.1": 0, "q1.2": 1, "q1.3": 1} and reordered.status == PARTIAL
+    assert reordered.scores == {"q1.1": 0, "q1.2": 1, "q1.3": 1, "q1.4": ""} and reordered.status == PARTIAL
 
 
 @pytest.mark.slow
@@ -398,7 +398,7 @@ def test_two_files_from_one_learner(graded):
     rows = [graded["rows"][f"twice_{LESSON}.ipynb"], graded["rows"][f"twice_{LESSON}-v2.ipynb"]]
     assert sorted(r.status for r in rows) == [DUPLICATE, GRADED]
     dup, kept = sorted(rows, key=lambda r: r.status != DUPLICATE)
-    assert kept.file in dup.reason and dup.max == 3
+    assert kept.file in dup.reason and dup.max == 7
 
 
 @pytest.mark.slow
@@ -417,7 +417,7 @@ def test_feedback_file_per_learner(graded):
     learners = {r.learner for r in graded["rows"].values()}
     assert sorted(p.stem for p in folder.glob("*.md")) == sorted(learners)
     text = (folder / "good.md").read_text(encoding="utf-8")
-    assert text.startswith("# Feedback for good\n") and "Score: 3 of 3" in text
+    assert text.startswith("# Feedback for good\n") and "Score: 3 of 7" in text
     for q in questions(LESSON):
         assert f"**{q.id}**" in text
     assert "ignored the interrupt" in (folder / "ignores-interrupt.md").read_text(encoding="utf-8")

@@ -10,6 +10,7 @@ from support import REPO
 from resetlab._notebooks import KERNELSPEC, normalise
 
 NOTEBOOKS = sorted(p for folder in ("notebooks", "solutions", "exercises") for p in (REPO / folder).glob("*.ipynb"))
+NOTEBOOKS.append(REPO / "docs" / "instructors" / "marking.ipynb")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")

@@ -1,5 +1,9 @@
 """Write docs/instructors/answers.md from the solutions notebooks and questions.json.
 
+For a written question: the prompt, its length and evidence, the rubric, the solution's model answer
+with the evidence report its own ``check(...)`` cell printed (a model answer whose report found a
+problem is printed as NOT CHECKED), and the instructor note on common weaknesses.
+
 For each question: the prompt (questions.json), the solution's code between ``# BEGIN SOLUTION``
 and ``# END SOLUTION``, the verdict the solution's own ``check(...)`` cell printed when the
 solutions were last run (``make notebooks``; nbval re-checks those outputs in ``make test``),
@@ -29,6 +33,35 @@ def _outputs(cell) -> str:
         data = output.get("data", {})
         parts.append("".join(data.get("text/plain", output.get("text", ""))))
     return "\n".join(parts)
+
+
+def _writing(q, solution, verdict, note) -> list[str]:
+    """The section of a written question: rubric, model answer and its evidence report, weaknesses."""
+    qid = q["id"]
+    low, high = q["answer"]["words"]
+    lines = [f"### {qid} (written, {q['points']} points, marked with the rubric)", "",
+             f"**Question.** {q['prompt']}", "",
+             f"*Length:* {low} to {high} words. *Evidence asked for:* {q['answer']['evidence'].get('asks', '-')}.", "",
+             "**Rubric** (learners see it in their exercise notebook):", "",
+             "| criterion | level | points | what an answer at this level does |", "| --- | --- | --- | --- |"]
+    for criterion in q["rubric"]:
+        for level in criterion["levels"]:
+            lines.append(f"| {criterion['title']} (`{criterion['criterion']}`) | {level['label']} | {level['points']} | {level['descriptor']} |")
+    lines.append("")
+    model = None
+    if solution:
+        found = re.search(r'"""\n(.*?)\n"""', solution, re.S)
+        model = found.group(1).strip() if found else None
+    holds = bool(verdict) and "Everything these checks can verify in your evidence holds." in verdict.splitlines()[0]
+    if model and holds:
+        lines += ["**Model answer** (its evidence checked; one way to reach the top levels, not the only one):", ""]
+        lines += [f"> {line}" if line.strip() else ">" for line in model.splitlines()]
+        lines += ["", "**What `check` said of it:**", "", *[f"    {line}" for line in verdict.splitlines()], ""]
+    else:
+        lines += [f"**Model answer: NOT CHECKED** — the solution's check for {qid} found a problem or was not found "
+                  f"(verdict: {verdict or 'none'}). Do not hand this out.", ""]
+    lines += [f"**Common weaknesses and what to ask:** {note or '(no instructor note in the solution)'}", ""]
+    return lines
 
 
 def main() -> None:
@@ -65,6 +98,9 @@ def main() -> None:
                     verdict = _outputs(cell).strip()
             elif "instructor-note" in cell["metadata"].get("tags", []) and f"({qid})" in text:
                 note = re.sub(r"^\*\*Instructor note \([^)]*\)\.\*\*\s*", "", text.strip())
+        if q["answer"]["kind"] == "writing":
+            lines += _writing(q, solution, verdict, note)
+            continue
         passed = bool(verdict) and verdict.startswith(f"{qid}: these checks passed")
         lines += [f"### {qid} ({q.get('points', 1)} point{'s' if q.get('points', 1) != 1 else ''})", ""]
         lines += [f"**Question.** {q['prompt']}", ""]

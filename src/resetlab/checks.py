@@ -881,12 +881,13 @@ def score_answer(question_id: Any, answer: Any) -> CheckResult:
 
 def _read_writing(q: Question, answer: Any) -> CheckResult:
     """A written answer's evidence report: never a verdict, never a score (a person marks it)."""
-    where = f"Write your answer between the two lines of three quote marks (\"\"\") in the cell above, run that cell, then run this one again."
+    where = "Write your answer between the two lines of three quote marks (\"\"\") in the cell above, run that cell, then run this one again."
     if answer is None or answer is Ellipsis or answer is _MISSING:
         return CheckResult(q.id, NOT_ANSWERED, where, q.points, 0)
     if not isinstance(answer, str):
         msg = f"This question wants {q.shape}; it got {_describe(answer)}. {where}"
         return CheckResult(q.id, NOT_YET, msg, q.points, 0)
+    answer = str.__str__(answer)  # a str subclass's own methods are not trusted
     if not answer.strip():
         return CheckResult(q.id, NOT_ANSWERED, where, q.points, 0)
     from .evidence import check_evidence

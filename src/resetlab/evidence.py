@@ -177,7 +177,7 @@ class EvidenceReport:
             out.append(f"{len(good)} of the {len(self.quotations)} passages you quote are in the sources, word for word.")
         reporter = [q for q in good if not q.statements]
         if reporter:
-            which = "it is" if len(reporter) == 1 and len(good) == 1 else (f"{_shown(reporter[0].text)} is" if len(reporter) == 1 else f"{len(reporter)} of them are")
+            which = "it is" if len(reporter) == 1 and len(good) == 1 else (f"{_shown(reporter[0].text)} is" if len(reporter) == 1 else f"{len(reporter)} are")
             out.append(f"Of those, {which} the reporter's own words, not a statement the source quotes.")
         for q in self.quotations:
             if q.wrong_id:
@@ -203,7 +203,8 @@ class EvidenceReport:
         if self.missing_sources:
             have = sorted({s.split("-")[0] for s in self.cited} | {s for q in self.quotations if q.found for s in q.sources})
             got = f"evidence from source {_list(have)} only" if have else "no evidence from either source yet"
-            out.append(f"You give {got}; this task asks for source {_list(self.missing_sources)} too{ask}: "
+            wanted = f"source{'s' if len(self.missing_sources) > 1 else ''} {_list(self.missing_sources)}"
+            out.append(f"You give {got}; this task asks for {wanted} too{ask}: "
                        "cite a statement id or quote its words.")
         if self.missing_speakers:
             out.append(f"No statement you cite or quote is {_list(self.missing_speakers, 'or')}'s; this task asks for "
@@ -218,7 +219,10 @@ class EvidenceReport:
         """Lines for the instructor's marking sheet: the feedback, then every date beside its timeline match."""
         lines = [s for s in self.sentences()[:-1]]
         for mention in self.dates:
-            if mention.events:
+            if mention.precision == "year":
+                n = len(mention.events)
+                lines.append(f"Date {_shown(mention.text)} (a year only): {_count(n, 'timeline event')} in that year.")
+            elif mention.events:
                 names = [describe_event(e) if describe_event else e for e in mention.events[:4]]
                 more = f" and {len(mention.events) - 4} more" if len(mention.events) > 4 else ""
                 lines.append(f"Date {_shown(mention.text)} ({mention.value}): on the timeline as {'; '.join(names)}{more}.")
