@@ -431,27 +431,37 @@ def _answer_cell(page, variable: str):
 def test_a_written_answer_is_typed_saved_reopened_checked_and_graded(pages, lab, tmp_path):
     """Type into q4.6's place to write, run its check, save, reload: the text is there, the check runs, the grader reads it."""
     path = "exercises/04-comparing-the-leaders.ipynb"
-    page = pages.open(path, run=False)
+    page = pages.open(path)  # Run All first, as the exercise asks: the imports and data cells define check
     cell = _answer_cell(page, "q4_6")
     cell.scroll_into_view_if_needed()
     editor = cell.locator(".cm-content")
     assert "cm-lineWrapping" in (editor.get_attribute("class") or ""), "long lines of prose should wrap"
-    editor.locator(".cm-line").nth(1).click()  # the blank line between the quote marks
+    lines = editor.locator(".cm-line")
+    texts = [lines.nth(i).inner_text() for i in range(lines.count())]
+    lines.nth(texts.index('q4_6 = """') + 1).click()  # the blank line between the quote marks
     page.keyboard.type(TYPED)  # typed key by key, quotation marks and brackets included
     page.keyboard.insert_text(PASTED)  # and the rest pasted, as learners do
     page.keyboard.press("Shift+Enter")  # run the answer cell; the check cell below is next
     page.keyboard.press("Shift+Enter")
     check_output = page.locator(".jp-NotebookPanel .jp-CodeCell").filter(has_text='check("q4.6", q4_6)').first.locator(".jp-OutputArea")
     _wait_text(check_output, r"q4\.6: what these checks could verify.*You cite 2 statements \(000-02 and 003-04\)")
+    bs.wait_kernel_idle(page)
     page.keyboard.press("Control+s")
     saved = lab.root / path
     expected = TYPED + PASTED
     import time
 
-    deadline = time.monotonic() + 15
-    while expected not in saved.read_text(encoding="utf-8") and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert expected in saved.read_text(encoding="utf-8").replace("\\n", "\n"), "Ctrl+S did not save the answer"
+    def saved_answer() -> str:
+        cells = json.loads(saved.read_text(encoding="utf-8"))["cells"]
+        return next("".join(c["source"]) for c in cells if 'q4_6 = """' in "".join(c["source"]))
+
+    deadline = time.monotonic() + 30
+    while expected not in saved_answer() and time.monotonic() < deadline:
+        # not time.sleep: the sync Playwright API runs the request router (which lets the save's PUT
+        # through) only while a Playwright call is waiting, so sleeping would hold the save back
+        page.wait_for_timeout(200)
+    status = page.locator(".jp-StatusBar-TextItem").all_inner_texts()
+    assert saved_answer().endswith(f'q4_6 = """\n{expected}\n"""'), f"Ctrl+S did not save the answer as typed (status bar: {status})"
 
     page.reload()
     page.locator(".jp-NotebookPanel .jp-Notebook").first.wait_for()
@@ -467,13 +477,17 @@ def test_a_written_answer_is_typed_saved_reopened_checked_and_graded(pages, lab,
     _wait_text(check_output, r"q4\.6: what these checks could verify.*Both passages you quote are in the sources")
     assert not bs.cell_errors(page)
 
-    from resetlab.grader import Limits, grade_folder
+    # the instructor's command, in its own process (Playwright's sync API holds this thread's event loop)
+    import subprocess
+    import sys
 
     submissions = tmp_path / "submissions"
     submissions.mkdir()
     (submissions / "dana_04-comparing-the-leaders.ipynb").write_bytes(saved.read_bytes())
-    rows = grade_folder(submissions, tmp_path / "grades.csv", jobs=1, marking=tmp_path / "marking",
-                        limits=Limits(cell_timeout=30, notebook_timeout=120))
-    assert rows[0].written["q4.6"] == expected
+    done = subprocess.run([sys.executable, "-m", "resetlab", "grade", str(submissions), "--out", str(tmp_path / "grades.csv"),
+                           "--marking", str(tmp_path / "marking"), "--jobs", "1"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    answers = json.loads((tmp_path / "marking" / "answers.json").read_text(encoding="utf-8"))["answers"]
+    assert next(a["text"] for a in answers if a["question"] == "q4.6") == expected
     sheet = (tmp_path / "marking" / "q4.6.md").read_text(encoding="utf-8")
     assert "## dana" in sheet and "Two short reports chosen by American editors" in sheet
