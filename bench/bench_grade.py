@@ -81,7 +81,7 @@ def main() -> None:
             else:
                 rows = grade_folder(folder, work / f"grades-{step}.csv", jobs=JOBS)
                 graded += time.perf_counter() - start
-                full += sum(r.status == "graded" and r.total == r.max for r in rows)
+                full += sum(r.status == "graded" and r.total == sum(x.points for x in r.results if x.status != "evidence read") for r in rows)
         if full != n:
             print(f"bench: warning: only {full} of {n} copies scored full marks", file=sys.stderr)
 

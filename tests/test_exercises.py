@@ -248,3 +248,72 @@ def test_generated_exercise_runs_in_a_kernel(tmp_path):
     assert "q1.1: not answered yet." in _outputs_text(run.cells[2])
     assert [c.execution_count for c in run.cells if c.cell_type == "code"] == [1, 2]
     assert not list((tmp_path / "exercises").glob(".*"))
+
+
+# ----------------------------------------------------------------- answers the learner must find
+
+
+_MONTHS = "January February March April May June July August September October November December".split()
+
+
+def _lesson_text(name: str) -> list[str]:
+    """What a lesson shows a learner: its markdown and its stored outputs (HTML tags dropped), one part per cell."""
+    import html as _html
+
+    parts = []
+    for cell in _read(SOLUTIONS.parent / "notebooks" / f"{name}.ipynb").cells:
+        if cell.cell_type == "markdown":
+            parts.append(cell.source)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            text = output.get("text", "") + data.get("text/plain", "")
+            text += _html.unescape(re.sub(r"<[^>]+>", " ", data.get("text/html", "")))
+            parts.append(text)
+    return [" ".join(p.replace("\u2019", "'").replace("\u00a0", " ").split()) for p in parts]
+
+
+def _printed(value, parts: list[str]) -> bool:
+    """True if *value* (a solution's answer) can be read off one part of the lesson as it is."""
+    def has(needle: str, part: str) -> bool:
+        return re.search(r"(?<![\w-])" + re.escape(needle) + r"(?![\w-])", part, re.I) is not None
+
+    def forms(v) -> list[str]:
+        if isinstance(v, bool):
+            return [str(v)]
+        if isinstance(v, int) or (hasattr(v, "dtype") and str(v).lstrip("-").isdigit()):
+            return [str(int(v)), f"{int(v):,}"]
+        text = str(getattr(v, "date", lambda: v)()) if hasattr(v, "date") and not isinstance(v, str) else str(v)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            y, m, d = text.split("-")
+            return [text, f"{int(d)} {_MONTHS[int(m) - 1]} {y}", f"{_MONTHS[int(m) - 1]} {int(d)}, {y}"]
+        return [text]
+
+    name = type(value).__name__
+    if name == "DataFrame":
+        items = list(value["statement_id"]) if "statement_id" in value.columns else list(value.index)
+    elif name == "Series":  # printed if one part shows every label with its count beside it
+        pairs = [(str(k), str(int(v))) for k, v in value.items()]
+        return any(all(re.search(re.escape(k) + r"\W{1,12}" + v + r"\b", part, re.I) for k, v in pairs) for part in parts)
+    elif isinstance(value, (list, tuple, set)):
+        items = list(value)
+    else:
+        return any(has(f, part) for f in forms(value) for part in parts)
+    return any(all(any(has(f, part) for f in forms(item)) for item in items) for part in parts)
+
+
+def test_at_least_half_of_the_checked_answers_are_found_not_copied():
+    """At least half the checked questions have an answer the lesson does not print: the learner finds it with the data or a widget."""
+    found, copied = [], []
+    for name in LESSONS:
+        namespace = _run_in_process(_read(SOLUTIONS / f"{name}.ipynb"), SOLUTIONS)
+        parts = _lesson_text(name)
+        for q in questions(name):
+            if not q.writing:
+                (copied if _printed(namespace[q.variable], parts) else found).append(q.id)
+    assert len(found) * 2 >= len(found) + len(copied), f"only {len(found)} of {len(found) + len(copied)} must be found: {found}; printed in the lesson: {copied}"
+
+
+def test_the_printed_check_finds_an_answer_that_is_printed():
+    """The rule above is not blind: q1.1's answer (2 sources) and q6.1's (26 members) are printed in their lessons."""
+    assert _printed(2, _lesson_text("01-start-here")) and _printed(26, _lesson_text("06-corroboration"))
+    assert not _printed(123456, _lesson_text("01-start-here"))

@@ -495,13 +495,18 @@ def find_dates(text: str) -> list[tuple[str, str, str]]:
     return [(written, precision, value) for _, written, precision, value in sorted(found)]
 
 
-def _events_matching(precision: str, value: str) -> tuple[str, ...]:
+@lru_cache(maxsize=1)
+def _event_spans() -> tuple[tuple[str, str, str], ...]:
+    """(event id, start, end) of every timeline event, read once per process."""
     from .timeline import load_events
 
     events = load_events()
+    return tuple((str(e), str(s), str(n)) for e, s, n in zip(events["event_id"], events["start"], events["end"]))
+
+
+def _events_matching(precision: str, value: str) -> tuple[str, ...]:
     matches = []
-    for row in events.itertuples(index=False):
-        start, end = str(row.start), str(row.end)
+    for event_id, start, end in _event_spans():
         if precision == "day":
             hit = start <= value <= end
         elif precision == "month":
@@ -511,7 +516,7 @@ def _events_matching(precision: str, value: str) -> tuple[str, ...]:
         else:
             hit = start[:4] <= value <= end[:4]
         if hit:
-            matches.append(row.event_id)
+            matches.append(event_id)
     return tuple(matches)
 
 

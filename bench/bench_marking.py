@@ -1,0 +1,61 @@
+"""Grading with ``--marking`` against grading without it, on the same folder, in the same run.
+
+Makes N copies (default 30) of the lesson 6 solutions notebook (checked answers and a 196-word written
+answer) in four groups, then grades each group without and with a marking folder, interleaved
+(plain, marking, marking, plain, ...) so load from other jobs falls on both sides.  The marking side
+also reads every written answer from its cell, reports on its evidence, writes a sheet, answers.json
+and marks.csv.  Prints the ratio of the two times.
+
+Run: ``.venv/bin/python bench/bench_marking.py [N]``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import report  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "solutions" / "06-corroboration.ipynb"
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    from resetlab.grader import grade_folder
+
+    work = Path(tempfile.mkdtemp(prefix="resetlab-bench-marking-"))
+    try:
+        groups = []
+        for g in range(4):
+            folder = work / f"submissions-{g}"
+            folder.mkdir()
+            for i in range(g, n, 4):
+                shutil.copyfile(NOTEBOOK, folder / f"learner{i:03d}_{NOTEBOOK.name}")
+            groups.append(folder)
+        plain = marked = 0.0
+        sheets = 0
+        for step, side in enumerate("PMMPPMMP"):
+            folder = groups[step // 2]
+            start = time.perf_counter()
+            if side == "P":
+                grade_folder(folder, work / f"grades-{step}.csv", jobs=2)
+                plain += time.perf_counter() - start
+            else:
+                grade_folder(folder, work / f"grades-{step}.csv", jobs=2, marking=work / f"marking-{step}")
+                marked += time.perf_counter() - start
+                sheets += (work / f"marking-{step}" / "marks.csv").read_text(encoding="utf-8-sig").count("\n") - 1
+        if sheets != n:
+            print(f"bench: warning: marks.csv rows {sheets}, expected {n}", file=sys.stderr)
+        print(f"# {n} copies of {NOTEBOOK.name}, jobs=2: without --marking {plain:.1f} s, with {marked:.1f} s", flush=True)
+        report("grade_with_marking_vs_without", marked / plain, "x", "<= 1.1")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
