@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -110,6 +111,9 @@ def lab(tmp_path_factory):
     root = bs.copy_course(tmp_path_factory.mktemp("course"))
     bs.write_notebook(root / "scratch" / "probe.ipynb", PROBE)
     bs.write_notebook(root / "scratch" / "xss.ipynb", XSS)
+    marking = root / "docs" / "instructors"
+    marking.mkdir(parents=True)
+    shutil.copyfile(bs.REPO / "docs" / "instructors" / "marking.ipynb", marking / "marking.ipynb")
     server = bs.start_lab(root, tmp_path_factory.mktemp("lab"))
     yield server
     server.stop()
@@ -491,3 +495,28 @@ def test_a_written_answer_is_typed_saved_reopened_checked_and_graded(pages, lab,
     assert next(a["text"] for a in answers if a["question"] == "q4.6") == expected
     sheet = (tmp_path / "marking" / "q4.6.md").read_text(encoding="utf-8")
     assert "## dana" in sheet and "Two short reports chosen by American editors" in sheet
+
+
+def test_the_marking_desk_runs_and_saves_a_level_chosen_by_keyboard(pages):
+    """The marking notebook runs clean in JupyterLab; Space on a focused level button saves it, and the cell stays a code cell."""
+    path = "docs/instructors/marking.ipynb"
+    page = pages.open(path)
+    _assert_clean_run(pages, path)
+    desk = page.locator(".rl-desk").first
+    desk.scroll_into_view_if_needed()
+    cells_before = page.locator(".jp-NotebookPanel .jp-Cell").count()
+    button = desk.locator(".rl-desk-sourcing button", has_text="2 placed").first
+    button.focus()
+    page.keyboard.press("Space")
+    _wait_text(desk.locator(".rl-desk-status"), r"Saved to marks\.csv: sourcing = 2 for ada, q3\.6\.")
+    desk.locator(".rl-desk-limits button", has_text="1 noted").first.click()
+    _wait_text(desk.locator(".rl-desk-status"), r"Saved to marks\.csv: limits = 1 for ada, q3\.6\.")
+    comment = desk.locator(".rl-desk-comment textarea").first
+    comment.click()
+    page.keyboard.type("Who else was in the room?")
+    page.keyboard.press("Tab")  # leaving the box saves the comment
+    _wait_text(desk.locator(".rl-desk-status"), r"Saved to marks\.csv: comment = Who else was in the room\? for ada")
+    desk.locator(".rl-desk-next").first.click()
+    _wait_text(desk.locator("h3").first, r"q3\.6: ben")
+    assert page.locator(".jp-NotebookPanel .jp-Cell").count() == cells_before
+    assert not bs.cell_errors(page)

@@ -26,6 +26,12 @@ def test_a_misquotation_is_named_with_the_nearest_real_words_and_their_id():
     assert "'get a lot of work done together' is not in either source; the nearest words are 'get a lot done together' (000-02)." in said
 
 
+def test_the_nearest_wording_prefers_a_statement_to_the_same_words_elsewhere():
+    """'a good rapport' is both a subheading of 003 and statement 003-07: the statement is named."""
+    said = _said('Obama said they had "a really good rapport" (003-08).')
+    assert "'a really good rapport' is not in either source; the nearest words are 'a good rapport' (003-07)." in said
+
+
 def test_a_quotation_cited_with_the_wrong_id_names_both_ids():
     """A real quotation beside an id whose statement does not hold it names the right statement."""
     said = _said('Bush said "We can get a lot done together" (000-05).')

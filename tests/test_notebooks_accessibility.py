@@ -1,4 +1,4 @@
-"""Accessibility of every committed notebook in notebooks/, solutions/ and exercises/.
+"""Accessibility of every committed notebook in notebooks/, solutions/, exercises/ and docs/instructors/.
 
 Two rules, checked on the stored notebook files (no kernel needed):
 
@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FOLDERS = ("notebooks", "solutions", "exercises")
+FOLDERS = ("notebooks", "solutions", "exercises", "docs/instructors")
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
 _HEADING = re.compile(r"^(#{1,6})\s+\S")
 _FENCE = re.compile(r"^\s*(```|~~~)")

@@ -348,6 +348,7 @@ class _Passage:
 @dataclass(frozen=True)
 class _Corpus:
     passages: tuple[_Passage, ...]
+    quotes: tuple[_Passage, ...]  # each statement's quote on its own, for the nearest wording
     statements: Mapping[str, tuple[str, ...]]  # id -> tokens of its quote
     speakers: Mapping[str, str]
     ranges: Mapping[str, tuple[str, str]]
@@ -382,7 +383,12 @@ def _corpus() -> _Corpus:
         ids = sorted(i for i in by_id if i.startswith(f"{sid}-"))
         if ids:
             ranges[sid] = (ids[0], ids[-1])
-    return _Corpus(tuple(passages), by_id, speakers, ranges)
+    quotes = []
+    for row in statements.itertuples(index=False):
+        spans = _spans(_fold(row.quote))
+        quotes.append(_Passage(row.source_id, tuple(t for t, _, _ in spans), tuple((a, b) for _, a, b in spans),
+                               row.quote, ((row.statement_id, 0, len(spans)),)))
+    return _Corpus(tuple(passages), tuple(quotes), by_id, speakers, ranges)
 
 
 def _contains(haystack: Sequence[str], parts: Sequence[Sequence[str]], window: int = 80) -> bool:
@@ -424,10 +430,16 @@ def _locate(parts: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], tuple[
 
 @lru_cache(maxsize=1024)
 def _nearest(words: tuple[str, ...]) -> tuple[str, str, str]:
-    """The source's wording closest to *words*: (text, statement id or "", source id), or empty strings."""
-    best = (0.0, "", "", "")
+    """The source's wording closest to *words*: (text, statement id or "", source id), or empty strings.
+
+    Each statement's quote is tried on its own, and wins a tie with the same words elsewhere in the
+    text (a heading, the reporter's sentence): a quotation is most likely meant to be someone's words.
+    """
+    best = (0.0, None, 0, 0)
     n = len(words)
-    for passage in _corpus().passages:
+    corpus = _corpus()
+    for passage in (*corpus.quotes, *corpus.passages):
+        bonus = 0.01 if passage in corpus.quotes else 0.0
         matcher = SequenceMatcher(None, words, passage.tokens, autojunk=False)
         blocks = sorted(matcher.get_matching_blocks()[:-1], key=lambda b: -b.size)[:3]
         for block in blocks:
@@ -436,13 +448,13 @@ def _nearest(words: tuple[str, ...]) -> tuple[str, str, str]:
             anchor = block.b - block.a
             for start in range(max(0, anchor - 2), max(0, anchor) + 3):
                 for end in range(max(start + 1, block.b + block.size), min(len(passage.tokens), start + n + 3) + 1):
-                    ratio = SequenceMatcher(None, words, passage.tokens[start:end], autojunk=False).ratio()
+                    ratio = SequenceMatcher(None, words, passage.tokens[start:end], autojunk=False).ratio() + bonus
                     if ratio > best[0]:
-                        best = (ratio, passage.source_id, start, end)
-    ratio, source_id, start, end = best
-    if ratio < 0.6 or not source_id:
+                        best = (ratio, passage, start, end)
+    ratio, passage, start, end = best
+    if ratio < 0.6 or passage is None:
         return "", "", ""
-    passage = next(p for p in _corpus().passages if p.source_id == source_id)
+    source_id = passage.source_id
     text = passage.text[passage.spans[start][0] : passage.spans[end - 1][1]]
     statement = ""
     for sid, first, stop in passage.statements:
