@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 
 def fresh_python_seconds(code: str, repeat: int = 7) -> list[float]:
@@ -30,3 +32,19 @@ def p95(values: list[float]) -> float:
 def report(name: str, value: float, unit: str, target: str) -> None:
     """Print one figure in the project's format."""
     print(f"bench: {name} = {value:.2f} {unit} (target {target})", flush=True)
+
+
+def copies_in_groups(notebook: Path, n: int, work: Path, groups: int = 4) -> list[Path]:
+    """*n* copies of *notebook*, as learners' files, spread over *groups* folders in *work*.
+
+    The benches time their two sides interleaved over the groups (A B B A A B B A), so a machine
+    that gets busier or quieter during the run (other jobs on a shared host) weighs on both alike.
+    """
+    folders = []
+    for g in range(groups):
+        folder = work / f"submissions-{g}"
+        folder.mkdir()
+        for i in range(g, n, groups):
+            shutil.copyfile(notebook, folder / f"learner{i:03d}_{notebook.name}")
+        folders.append(folder)
+    return folders

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import report  # noqa: E402
+from _common import copies_in_groups, report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "solutions" / "03-who-said-what.ipynb"
@@ -60,16 +60,9 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="resetlab-bench-grade-"))
     try:
-        # Four groups of N/4 copies, timed floor-grade-grade-floor-floor-grade-grade-floor, so a
-        # machine that gets busier or quieter during the run (other jobs on a shared host) weighs on
-        # both sides alike; each side runs all N notebooks once.
-        groups = []
-        for g in range(4):
-            folder = work / f"submissions-{g}"
-            folder.mkdir()
-            for i in range(g, n, 4):
-                shutil.copyfile(NOTEBOOK, folder / f"learner{i:03d}_{NOTEBOOK.name}")
-            groups.append(folder)
+        # Four groups of N/4 copies, timed floor-grade-grade-floor-floor-grade-grade-floor;
+        # each side runs all N notebooks once.
+        groups = copies_in_groups(NOTEBOOK, n, work)
         floor = graded = 0.0
         full = 0
         for step, side in enumerate("FGGFFGGF"):

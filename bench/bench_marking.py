@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import report  # noqa: E402
+from _common import copies_in_groups, report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "solutions" / "06-corroboration.ipynb"
@@ -30,13 +30,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="resetlab-bench-marking-"))
     try:
-        groups = []
-        for g in range(4):
-            folder = work / f"submissions-{g}"
-            folder.mkdir()
-            for i in range(g, n, 4):
-                shutil.copyfile(NOTEBOOK, folder / f"learner{i:03d}_{NOTEBOOK.name}")
-            groups.append(folder)
+        groups = copies_in_groups(NOTEBOOK, n, work)
         plain = marked = 0.0
         sheets = 0
         for step, side in enumerate("PMMPPMMP"):

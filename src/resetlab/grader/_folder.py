@@ -94,6 +94,10 @@ def score(lesson: str, answers: dict[str, Any] | None, written: dict[str, str | 
     for q in questions(lesson):
         if q.writing and written.get(q.id) is not None:
             results.append(score_answer(q.id, written[q.id]))
+        elif q.writing and (answers is None or not isinstance(answers.get(q.variable), str)):
+            msg = (f"No written answer found: no cell holds {q.variable} = \"\"\" … \"\"\" (was the notebook made from an "
+                   "older copy of the exercise, or the cell deleted?).")
+            results.append(CheckResult(q.id, NOT_ANSWERED, msg, q.points, 0))
         elif answers is None:
             results.append(CheckResult(q.id, NOT_ANSWERED, "The grader could not read this answer because the notebook did not run to the end.", q.points, 0))
         elif q.variable not in answers:
@@ -112,7 +116,7 @@ def _problem_sentence(run: RunResult, limits: Limits) -> tuple[str, str]:
     """The row's status and one plain sentence about what went wrong (if anything)."""
     if run.answers is None:
         reason = run.fatal or "The grader could not read the answers at the end"
-        return FAILED, reason + "; no answers could be scored."
+        return FAILED, reason + "; no checked answers could be scored (written answers are read from their cells all the same)."
     if run.fatal:  # the kernel was lost, and a second run of the cells above the bad one gave the answers
         return PARTIAL, run.fatal + "."
     parts = []
