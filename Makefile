@@ -35,7 +35,8 @@ bench: $(STAMP)
 	@for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done
 
 notebooks: $(STAMP)
-	$(BIN)/python -m resetlab execute notebooks/*.ipynb solutions/*.ipynb
+	$(BIN)/python -m resetlab execute notebooks/*.ipynb solutions/*.ipynb docs/instructors/marking.ipynb
+	$(BIN)/python docs/instructors/make_answers.py
 
 exercises: $(STAMP)
 	$(BIN)/python -m resetlab make-exercises solutions exercises

@@ -317,3 +317,18 @@ def test_the_printed_check_finds_an_answer_that_is_printed():
     """The rule above is not blind: q1.1's answer (2 sources) and q6.1's (26 members) are printed in their lessons."""
     assert _printed(2, _lesson_text("01-start-here")) and _printed(26, _lesson_text("06-corroboration"))
     assert not _printed(123456, _lesson_text("01-start-here"))
+
+
+def test_answers_md_is_generated_from_the_committed_solutions():
+    """docs/instructors/answers.md is what make_answers.py writes from the solutions now (regenerate it after make notebooks)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_answers", ROOT / "docs" / "instructors" / "make_answers.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = module.render()
+    assert text == (ROOT / "docs" / "instructors" / "answers.md").read_text(encoding="utf-8"), \
+        "answers.md is out of date: run '.venv/bin/python docs/instructors/make_answers.py'"
+    for q in questions():
+        assert f"### {q.id} (" in text, q.id
+    assert "NOT CHECKED" not in text

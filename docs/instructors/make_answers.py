@@ -64,7 +64,8 @@ def _writing(q, solution, verdict, note) -> list[str]:
     return lines
 
 
-def main() -> None:
+def render() -> str:
+    """The text of answers.md, from the solutions as they are committed."""
     spec = json.loads((REPO / "src" / "resetlab" / "questions.json").read_text(encoding="utf-8"))
     questions = spec["questions"]
     lines = [
@@ -115,8 +116,13 @@ def main() -> None:
         if q.get("hints"):
             lines += ["**Hints learners get:** " + " / ".join(q["hints"]), ""]
         lines += [f"**Common mistakes and what to ask:** {note or '(no instructor note in the solution)'}", ""]
-    OUT.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
-    print(f"wrote {OUT.relative_to(REPO)}: {len(questions)} questions")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def main() -> None:
+    text = render()
+    OUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUT.relative_to(REPO)}: {text.count(chr(10) + '### ')} questions")
 
 
 if __name__ == "__main__":

@@ -140,13 +140,13 @@ class EvidenceReport:
         n = self.words
         noun = "word" if n == 1 else "words"
         if not self.word_range:
-            return f"Your answer is {n} {noun} long."
+            return f"Your answer is {n:,} {noun} long."
         low, high = self.word_range
         if n < low:
-            return f"Your answer is {n} {noun}; this task asks for {low} to {high}, so there is room for {low - n} more."
+            return f"Your answer is {n:,} {noun}; this task asks for {low} to {high}, so there is room for {low - n} more."
         if n > high:
-            return f"Your answer is {n} {noun}; this task asks for {low} to {high}: cut about {n - high} to keep only your strongest points."
-        return f"Your answer is {n} {noun}, inside the {low} to {high} asked."
+            return f"Your answer is {n:,} {noun}; this task asks for {low} to {high}: cut about {n - high:,} to keep only your strongest points."
+        return f"Your answer is {n:,} {noun}, inside the {low} to {high} asked."
 
     def _citation_sentences(self) -> list[str]:
         out = []
@@ -200,15 +200,19 @@ class EvidenceReport:
     def _coverage_sentences(self) -> list[str]:
         out = []
         ask = f" ({self.asks})" if self.asks else ""
+        # the task's own words for what it asks are given once, in the first sentence that needs them
         if self.missing_sources:
             have = sorted({s.split("-")[0] for s in self.cited} | {s for q in self.quotations if q.found for s in q.sources})
-            got = f"evidence from source {_list(have)} only" if have else "no evidence from either source yet"
             wanted = f"source{'s' if len(self.missing_sources) > 1 else ''} {_list(self.missing_sources)}"
-            out.append(f"You give {got}; this task asks for {wanted} too{ask}: "
+            got = (f"evidence from source {_list(have)} only; this task asks for {wanted} too" if have else
+                   f"no evidence from a source yet; this task asks for evidence from {wanted}")
+            out.append(f"You give {got}{ask}: "
                        "cite a statement id or quote its words.")
+            ask = ""
         if self.missing_speakers:
             out.append(f"No statement you cite or quote is {_list(self.missing_speakers, 'or')}'s; this task asks for "
-                       f"words of {_list(self.missing_speakers)}: cite one by its id.")
+                       f"words of {_list(self.missing_speakers)}{ask}: cite one by its id.")
+            ask = ""
         if self.missing_statements:
             out.append(f"The task is about {_list(self.missing_statements)}; cite {'it' if len(self.missing_statements) == 1 else 'them'} by id.")
         if self.too_few_citations:
@@ -557,17 +561,19 @@ def check_evidence(
     evidence = evidence or {}
     notes = []
     text = str.__str__(text)
+    n_words = word_count(_visible(text))  # the whole answer, even when only the start is read
     if len(text) > MAX_CHARS:
         notes.append(f"Your text is {len(text):,} characters long; these checks read only the first {MAX_CHARS:,}.")
         text = text[:MAX_CHARS]
     visible = _visible(text)
     if visible != text:
         notes.append("Your text holds invisible control characters (they often come from copying); they were read as spaces.")
-    if _TAG.search(visible):
-        notes.append("Your text holds HTML tags such as <b>; they are kept as typed, not used as formatting.")
+    tag = _TAG.search(visible)
+    if tag:
+        name = re.match(r"</?([A-Za-z][A-Za-z0-9]{0,15})", tag.group(0)).group(1).lower()
+        notes.append(f"Your text holds HTML tags (such as <{name}>); they are kept as typed, not used as formatting.")
     corpus = _corpus()
     folded = _fold(visible)
-    n_words = word_count(visible)
     word_range = (int(words[0]), int(words[1])) if words else None
 
     cited: dict[str, None] = {}
