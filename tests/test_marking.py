@@ -292,3 +292,16 @@ def test_the_desk_refuses_a_missing_folder_with_the_command_to_run(tmp_path):
 
     with pytest.raises(UsageError, match=r"No marking folder at .*run '\.venv/bin/python -m resetlab grade SUBMISSIONS --marking"):
         MarkingDesk(tmp_path / "nowhere")
+
+
+@pytest.mark.slow
+def test_an_empty_marks_file_in_the_marking_folder_is_written_afresh(run, tmp_path):
+    """A marks.csv emptied by accident holds no marks to keep: --marking writes it again instead of stopping."""
+    folder = tmp_path / "marking"
+    shutil.copytree(run["marking"], folder)
+    (folder / "marks.csv").write_bytes(b"")
+    code, _, err = _cli(str(run["subs"]), "--out", str(tmp_path / "g.csv"), "--marking", str(folder))
+    assert code == 0, err
+    assert {r["learner"] for r in _marks(folder / "marks.csv")} == {"alice", "bob", "carol"}
+    code, _, err = _cli(str(run["subs"]), "--out", str(tmp_path / "g.csv"), "--marks", str(tmp_path / "none.csv"))
+    assert code == 2 and "run the grader with --marking DIR first" in err

@@ -241,7 +241,10 @@ def grade_folder(
     # marks files are read and checked before any learner code runs: a bad one stops everything, nothing written
     given_marks = _marking.read_marks(marks_path) if marks_path is not None else None
     kept_marks = None
-    if marking_path is not None and (marking_path / _marking.MARKS_FILE).exists():
+    kept_file = marking_path / _marking.MARKS_FILE if marking_path is not None else None
+    if kept_file is not None and kept_file.is_file() and not kept_file.read_bytes().strip(b"\xef\xbb\xbf \r\n\t"):
+        kept_file = None  # an empty marks.csv holds no marks: written afresh
+    if kept_file is not None and kept_file.exists():
         same = marks_path is not None and (marking_path / _marking.MARKS_FILE).resolve() == marks_path.resolve()
         kept_marks = given_marks if same else _marking.read_marks(marking_path / _marking.MARKS_FILE)
 

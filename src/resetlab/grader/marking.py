@@ -237,7 +237,7 @@ def read_marks(path: str | os.PathLike[str]) -> tuple[list[str], list[MarkRow]]:
     except csv.Error as exc:
         raise MarksError(f"{path.name} is not a readable CSV file ({exc}); save it from your spreadsheet as 'CSV UTF-8'.") from None
     if not table:
-        raise MarksError(f"{path.name} is empty; run the grader with --marking to write it again (your marks are kept only if the file has them).")
+        raise MarksError(f"{path.name} is empty (no header, no marks); delete it and run the grader with --marking to write it again.")
     header = [h.strip() for h in table[0]]
     needed = [*KEY_COLUMNS, *INFO_COLUMNS, COMMENT]
     missing = [c for c in needed if c not in header]
@@ -313,7 +313,8 @@ def check_against(path: Path, rows: list[MarkRow], written: Mapping[tuple[str, s
             names = sorted(known.values(), key=str.casefold)
             shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
             raise MarksError(f"{_where(path, row.line, 'learner')}: there is no learner {learner!r} in this grading run "
-                             f"(the learners are {shown or 'none'}); correct the name, or delete the row.")
+                             f"(the learners are {shown or 'none'}); correct the name if it was mistyped, or grade the folder that "
+                             "holds every learner of this marks file.")
         answer = written.get(row.key)
         if answer is not None and row.values["answer_sha"].strip() == answer.sha and answer.sha:
             start = row.values["answer_start"]
