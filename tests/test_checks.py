@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import resetlab
-from resetlab import QuestionError, UsageError, load_events, load_source, load_statements
+from resetlab import QuestionError, UsageError, load_source, load_statements
 from resetlab.checks import (
     STATUSES,
     CheckResult,
