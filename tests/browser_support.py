@@ -13,6 +13,9 @@ Facts this module relies on (measured, see the project's notebook-testing notes)
   metadata opens a Select Kernel dialog (the lessons carry it; our own scratch notebooks too).
 * Autosave is switched off and lessons are served from a temporary copy, so running cells in
   the browser can never write outputs back into the repository.
+* Every request passes through a Playwright route handler (``offline_context``), and the sync
+  API runs handlers only while a Playwright call is waiting: a test that ``time.sleep``s while
+  JupyterLab saves holds the save's request back. Wait with ``page.wait_for_timeout`` instead.
 """
 
 from __future__ import annotations
