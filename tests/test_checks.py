@@ -422,3 +422,12 @@ def test_spec_file_is_read_from_any_folder(tmp_path, monkeypatch, spec):
         load_questions(path)
     path.write_text(json.dumps(spec), encoding="utf-8")
     assert [q.id for q in load_questions(path).by_id.values()] == [q.id for q in questions()]
+
+
+def test_a_comma_separated_answer_to_a_list_question_is_shown_how_to_split_it():
+    """'a, b' as text, or ['a, b'] as a one-item list, gets the list with each item quoted; doing that passes."""
+    result = check("q2.4", "banner, caption, share-links")
+    assert "Give each item its own quotes, inside one list: ['banner', 'caption', 'share-links']." in result.message
+    inside = check("q2.4", ["banner, caption, share-links"])
+    assert "give each its own quotes, like ['banner', 'caption', 'share-links']" in inside.message
+    assert check("q2.4", ["banner", "caption", "share-links"]).passed

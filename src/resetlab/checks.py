@@ -614,6 +614,10 @@ def _as_items(value: Any, column: str | None, shape: str = "a list of text items
     if name in ("Series", "Index", "ndarray") or isinstance(value, (list, tuple, set, frozenset)):
         return list(value)
     if isinstance(value, str):
+        parts = [p.strip() for p in str.__str__(value).split(",") if p.strip()]
+        if len(parts) > 1:  # 'a, b, c': each item needs its own quotes, or the list holds one item
+            listed = ", ".join(_shown(p) for p in parts[:4]) + (", ..." if len(parts) > 4 else "")
+            raise _wrong_type(shape, value, f"Give each item its own quotes, inside one list: [{listed}].")
         raise _wrong_type(shape, value, f"Put it inside a list: [{_shown(value)}].")
     raise _wrong_type(shape, value)
 
@@ -705,7 +709,14 @@ def _coerce(kind: str, answer: Any, shape: str, rule: Mapping[str, Any]) -> Any:
     if kind == "date":
         return _as_date(answer, shape)
     if kind == "set":
-        return [_as_text_item(v) for v in _as_items(answer, rule.get("column"), shape)]
+        items = [_as_text_item(v) for v in _as_items(answer, rule.get("column"), shape)]
+        joined = [i for i in items if "," in i]
+        if joined:
+            parts = [p.strip() for p in str.__str__(joined[0]).split(",") if p.strip()]
+            listed = ", ".join(_shown(p) for p in parts[:4]) + (", ..." if len(parts) > 4 else "")
+            raise _NotYet(f"The item {_shown(joined[0])} holds several items separated by commas; give each its own "
+                          f"quotes, like [{listed}].")
+        return items
     return _as_text(answer, shape)
 
 
