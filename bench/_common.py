@@ -48,3 +48,16 @@ def copies_in_groups(notebook: Path, n: int, work: Path, groups: int = 4) -> lis
             shutil.copyfile(notebook, folder / f"learner{i:03d}_{notebook.name}")
         folders.append(folder)
     return folders
+
+
+def interleaved(groups: list[Path], first, second) -> tuple[float, float]:
+    """Seconds spent in ``first(folder, step)`` and in ``second(folder, step)``, run over the groups as A B B A A B B A.
+
+    Each side sees every group once, so load that rises or falls during the run weighs on both alike.
+    """
+    spent = {"A": 0.0, "B": 0.0}
+    for step, side in enumerate("ABBAABBA"[: 2 * len(groups)]):
+        start = time.perf_counter()
+        (first if side == "A" else second)(groups[step // 2], step)
+        spent[side] += time.perf_counter() - start
+    return spent["A"], spent["B"]

@@ -23,11 +23,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import copies_in_groups, report  # noqa: E402
+from _common import copies_in_groups, interleaved, report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "solutions" / "03-who-said-what.ipynb"
@@ -63,18 +62,17 @@ def main() -> None:
         # Four groups of N/4 copies, timed floor-grade-grade-floor-floor-grade-grade-floor;
         # each side runs all N notebooks once.
         groups = copies_in_groups(NOTEBOOK, n, work)
-        floor = graded = 0.0
         full = 0
-        for step, side in enumerate("FGGFFGGF"):
-            folder = groups[step // 2]
-            start = time.perf_counter()
-            if side == "F":
-                asyncio.run(_floor(sorted(folder.iterdir())))
-                floor += time.perf_counter() - start
-            else:
-                rows = grade_folder(folder, work / f"grades-{step}.csv", jobs=JOBS)
-                graded += time.perf_counter() - start
-                full += sum(r.status == "graded" and r.total == sum(x.points for x in r.results if x.status != "evidence read") for r in rows)
+
+        def floor_side(folder: Path, step: int) -> None:
+            asyncio.run(_floor(sorted(folder.iterdir())))
+
+        def grade_side(folder: Path, step: int) -> None:
+            nonlocal full
+            rows = grade_folder(folder, work / f"grades-{step}.csv", jobs=JOBS)
+            full += sum(r.status == "graded" and r.total == sum(x.points for x in r.results if x.status != "evidence read") for r in rows)
+
+        floor, graded = interleaved(groups, floor_side, grade_side)
         if full != n:
             print(f"bench: warning: only {full} of {n} copies scored full marks", file=sys.stderr)
 

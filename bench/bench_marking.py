@@ -14,11 +14,10 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import copies_in_groups, report  # noqa: E402
+from _common import copies_in_groups, interleaved, report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "solutions" / "06-corroboration.ipynb"
@@ -31,18 +30,17 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="resetlab-bench-marking-"))
     try:
         groups = copies_in_groups(NOTEBOOK, n, work)
-        plain = marked = 0.0
         sheets = 0
-        for step, side in enumerate("PMMPPMMP"):
-            folder = groups[step // 2]
-            start = time.perf_counter()
-            if side == "P":
-                grade_folder(folder, work / f"grades-{step}.csv", jobs=2)
-                plain += time.perf_counter() - start
-            else:
-                grade_folder(folder, work / f"grades-{step}.csv", jobs=2, marking=work / f"marking-{step}")
-                marked += time.perf_counter() - start
-                sheets += (work / f"marking-{step}" / "marks.csv").read_text(encoding="utf-8-sig").count("\n") - 1
+
+        def plain_side(folder: Path, step: int) -> None:
+            grade_folder(folder, work / f"grades-{step}.csv", jobs=2)
+
+        def marking_side(folder: Path, step: int) -> None:
+            nonlocal sheets
+            grade_folder(folder, work / f"grades-{step}.csv", jobs=2, marking=work / f"marking-{step}")
+            sheets += (work / f"marking-{step}" / "marks.csv").read_text(encoding="utf-8-sig").count("\n") - 1
+
+        plain, marked = interleaved(groups, plain_side, marking_side)
         if sheets != n:
             print(f"bench: warning: marks.csv rows {sheets}, expected {n}", file=sys.stderr)
         print(f"# {n} copies of {NOTEBOOK.name}, jobs=2: without --marking {plain:.1f} s, with {marked:.1f} s", flush=True)
