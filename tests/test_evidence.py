@@ -48,6 +48,13 @@ def test_an_unknown_id_is_named_with_the_range_of_real_ids():
     assert check_evidence("As [003-40] and 000-05 show.").cited == ("000-05",)
 
 
+def test_an_id_missing_its_leading_zero_is_named_with_the_id_it_looks_like():
+    """'000-5' is not an id, but 000-05 is: the report says so; a date range such as 3-4 April is left alone."""
+    report = check_evidence("Bush (000-5) spoke; the summit of 3-4 April.")
+    assert report.short_ids == (("000-5", "000-05"),) and report.problems == 1
+    assert "'000-5' looks like statement 000-05: write ids as three digits, a dash and two digits." in report.sentences()
+
+
 def test_ids_with_or_without_brackets_are_found_once_each():
     """000-05, [003-04] and a repeat count as two distinct citations, in order of first mention."""
     report = check_evidence("See 000-05, then [003-04], and again 000-05.")

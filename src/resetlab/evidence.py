@@ -39,6 +39,7 @@ MAX_CITATIONS = 100
 SHOWN = 60
 
 _CITATION = re.compile(r"(?<![\w-])\[?\s*(\d{3})\s*[-\u2010-\u2013]\s*(\d{2})\s*\]?(?![\w-])")
+_SHORT_ID = re.compile(r"(?<![\w-])(\d{3})-(\d)(?![\w-])")  # 000-5 for 000-05
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _GAP = re.compile(r"\s*\[?\s*(?:\.\s?\.\s?\.|\u2026)\s*\]?\s*")
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
@@ -98,6 +99,7 @@ class EvidenceReport:
     word_range: tuple[int, int] | None
     cited: tuple[str, ...] = ()  # known statement ids, in order of first mention
     unknown_ids: tuple[str, ...] = ()
+    short_ids: tuple[tuple[str, str], ...] = ()  # (as written, the id it looks like), e.g. ('000-5', '000-05')
     quotations: tuple[Quotation, ...] = ()
     unclosed: str = ""  # the words after a quotation mark that is never closed
     asks: str = ""  # the task's own words for the evidence it asks for
@@ -120,7 +122,7 @@ class EvidenceReport:
         length = 0
         if self.word_range and not self.word_range[0] <= self.words <= self.word_range[1]:
             length = 1
-        return (len(self.unknown_ids) + quotes + bool(self.unclosed) + len(self.missing_sources)
+        return (len(self.unknown_ids) + len(self.short_ids) + quotes + bool(self.unclosed) + len(self.missing_sources)
                 + len(self.missing_speakers) + len(self.missing_statements) + bool(self.too_few_citations) + length)
 
     def sentences(self) -> list[str]:
@@ -162,6 +164,8 @@ class EvidenceReport:
             else:
                 known = ", ".join(sorted(self.id_ranges))
                 out.append(f"There is no statement {sid}: there is no source {prefix} (the sources are {known}).")
+        for written, meant in self.short_ids[:3]:
+            out.append(f"'{written}' looks like statement {meant}: write ids as three digits, a dash and two digits.")
         if len(self.unknown_ids) > 3:
             out.append(f"{len(self.unknown_ids) - 3} more ids do not exist either; check them in the statements table.")
         return out
@@ -582,6 +586,12 @@ def check_evidence(
         sid = f"{m.group(1)}-{m.group(2)}"
         (cited if sid in corpus.statements else unknown).setdefault(sid, None)
 
+    short = {}
+    for m in list(_SHORT_ID.finditer(folded))[:MAX_CITATIONS]:
+        meant = f"{m.group(1)}-0{m.group(2)}"
+        if meant in corpus.statements:
+            short.setdefault(m.group(0), meant)
+
     quotations = []
     found, unclosed = find_quotations(visible)
     for words_text, start, end in found[:MAX_QUOTATIONS]:
@@ -616,7 +626,7 @@ def check_evidence(
 
     dates = tuple(DateMention(w, p, v, _events_matching(p, v)) for w, p, v in find_dates(visible))
     return EvidenceReport(
-        words=n_words, word_range=word_range, cited=tuple(cited), unknown_ids=tuple(unknown),
+        words=n_words, word_range=word_range, cited=tuple(cited), unknown_ids=tuple(unknown), short_ids=tuple(short.items()),
         quotations=tuple(quotations), unclosed=unclosed if n_words else "", asks=str(evidence.get("asks", "")),
         missing_sources=missing_sources if n_words else (), missing_speakers=missing_speakers if n_words else (),
         missing_statements=missing_statements if n_words else (), too_few_citations=too_few if n_words else 0,
