@@ -305,3 +305,15 @@ def test_an_empty_marks_file_in_the_marking_folder_is_written_afresh(run, tmp_pa
     assert {r["learner"] for r in _marks(folder / "marks.csv")} == {"alice", "bob", "carol"}
     code, _, err = _cli(str(run["subs"]), "--out", str(tmp_path / "g.csv"), "--marks", str(tmp_path / "none.csv"))
     assert code == 2 and "run the grader with --marking DIR first" in err
+
+
+def test_a_written_answer_is_never_taken_from_the_kernel():
+    """q1_4 built by code (reading a file of the grading machine) is not an answer; only typed text is read."""
+    from resetlab.grader import score
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("q1_4 = open('/etc/hostname').read()")])
+    written = {"q1.4": marking.written_text(nb, "q1_4")}
+    results = {r.question_id: r for r in score("01-start-here", {"q1_4": "secret from the grader's machine"}, written)}
+    assert written["q1.4"] is None
+    assert results["q1.4"].status == "not answered" and "No written answer found" in results["q1.4"].message
+    assert "secret" not in str(results["q1.4"])

@@ -83,9 +83,10 @@ def _cell(text: str) -> str:
 def score(lesson: str, answers: dict[str, Any] | None, written: dict[str, str | None] | None = None) -> list[Any]:
     """Score every question of *lesson* with the course's own checks, in this process.
 
-    A written answer is read from *written* (the text in the saved cell) when
-    the cell holds one, else from the kernel's variable; its result is the
-    evidence report, with no score until a person marks it.
+    A written answer is read only from *written* (the text typed in the saved
+    cell), never from the kernel: learner code cannot put anything else (a file
+    of the grader's machine, say) into the marking sheet or the feedback.  Its
+    result is the evidence report, with no score until a person marks it.
     """
     from ..checks import NOT_ANSWERED, CheckResult, questions, score_answer
 
@@ -94,7 +95,7 @@ def score(lesson: str, answers: dict[str, Any] | None, written: dict[str, str | 
     for q in questions(lesson):
         if q.writing and written.get(q.id) is not None:
             results.append(score_answer(q.id, written[q.id]))
-        elif q.writing and (answers is None or not isinstance(answers.get(q.variable), str)):
+        elif q.writing:
             msg = (f"No written answer found: no cell holds {q.variable} = \"\"\" … \"\"\" (was the notebook made from an "
                    "older copy of the exercise, or the cell deleted?).")
             results.append(CheckResult(q.id, NOT_ANSWERED, msg, q.points, 0))
