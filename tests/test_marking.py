@@ -101,6 +101,7 @@ def test_the_grader_reads_each_written_answer_from_the_saved_cell(run):
     rows = run["rows"]
     assert rows["alice"].written["q1.4"] == ALICE
     assert rows["bob"].written["q1.4"].startswith("Bush said")
+    assert "The written answer in the failing cell (q1.4) was read as typed all the same." in rows["bob"].reason
     assert rows["carol"].written["q1.4"] == ""
     bob = next(r for r in rows["bob"].results if r.question_id == "q1.4")
     assert any("in 000-02, not in 000-05, which you cite" in d for d in bob.details)

@@ -385,6 +385,12 @@ async def _grade_one(job: _Job, gate: asyncio.Semaphore, base: Path, limits: Lim
     row.max = sum(r.points for r in results)
     row.written = {qid: (text or "") for qid, text in row.written.items()}
     row.status, row.reason = _problem_sentence(run, limits)
+    sources = [str(c.get("source", "")) for c in job.nb.cells]
+    broken = [q.id for q in questions(job.lesson) if q.writing and row.written.get(q.id)
+              and any(0 <= i < len(sources) and f"{q.variable} =" in sources[i] for i, _, _ in run.errors)]
+    if broken:  # the cell failed to run, yet its text was read: say so, or the row reads as a lost answer
+        row.add_reason(f"The written answer{'s' if len(broken) > 1 else ''} in the failing cell "
+                       f"({', '.join(broken)}) {'were' if len(broken) > 1 else 'was'} read as typed all the same.")
 
 
 def _mark_duplicates(rows: list[Row]) -> None:
