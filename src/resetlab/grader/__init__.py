@@ -31,8 +31,22 @@ from ._folder import (
     write_csv,
     write_feedback,
 )
-from ._kernel import ANSWER_LIMIT, Limits, RunResult, collect_cell_source, parse_answers, revive, run_notebook
-from ._submissions import MAX_NOTEBOOK_BYTES, discover, identify, learner_of, read_notebook
+from ._kernel import (
+    ANSWER_LIMIT,
+    Limits,
+    RunResult,
+    collect_cell_source,
+    parse_answers,
+    revive,
+    run_notebook,
+)
+from ._submissions import (
+    MAX_NOTEBOOK_BYTES,
+    discover,
+    identify,
+    learner_of,
+    read_notebook,
+)
 
 __all__ = [
     "ANSWER_LIMIT", "DUPLICATE", "FAILED", "FIXED_COLUMNS", "GRADED", "INVALID", "MAX_NOTEBOOK_BYTES", "PARTIAL",

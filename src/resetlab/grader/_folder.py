@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import hashlib
-import html
 import os
 import re
 import shutil
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ResetLabError, UsageError
+from ._inert import _cell, _md
 from ._kernel import Limits, RunResult, revive, run_notebook
 from ._submissions import _lessons, discover, identify, learner_of, read_notebook
 
@@ -61,20 +61,6 @@ class Row:
         row.update({qid: self.scores.get(qid, "") for qid in question_ids})
         row.update({"total": self.total, "max": self.max, "status": self.status, "reason": _cell(self.reason)})
         return row
-
-
-def _cell(text: str) -> str:
-    """Text for a CSV cell that a spreadsheet will not run as a formula.
-
-    File names come from learners: ``=HYPERLINK(...)_01-start-here.ipynb`` must
-    stay text when an instructor opens grades.csv (OWASP's CSV-injection advice).
-
-    >>> _cell("=1+1_01-start-here.ipynb")
-    "'=1+1_01-start-here.ipynb"
-    >>> _cell("alice")
-    'alice'
-    """
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 # --------------------------------------------------------------------------- scoring
@@ -295,13 +281,15 @@ def grade_folder(
     _mark_duplicates(rows)
     rows.sort(key=lambda r: (r.learner.casefold(), lesson_rank.get(r.notebook, len(lessons)), r.file))
     answers = _marking.collect(rows)
+    by_key = {(_marking._learner_key(a.learner), a.question_id): a for a in answers}
+    graded_learners = {r.learner for r in rows if r.status != INVALID}
     if given_marks is not None:
-        by_key = {(_marking._learner_key(a.learner), a.question_id): a for a in answers}
-        _marking.check_against(marks_path, given_marks[1], by_key, {r.learner for r in rows if r.status != INVALID})
+        _marking.check_against(marks_path, given_marks[1], by_key, graded_learners)
         merge_marks(rows, given_marks[1], by_key)
     if kept_marks is not None and kept_marks is not given_marks:
-        by_key = {(_marking._learner_key(a.learner), a.question_id): a for a in answers}
-        _marking.check_against(marking_path / _marking.MARKS_FILE, kept_marks[1], by_key, {r.learner for r in rows if r.status != INVALID} | {m.values["learner"] for m in kept_marks[1]})
+        # rows of learners not graded this time are kept as they are; only edited text is refused
+        kept_learners = graded_learners | {m.values["learner"] for m in kept_marks[1]}
+        _marking.check_against(marking_path / _marking.MARKS_FILE, kept_marks[1], by_key, kept_learners)
     if marking_path is not None:
         _marking.write_marking(marking_path, answers, kept_marks)
     if out_path is not None:
@@ -430,16 +418,6 @@ def write_csv(rows: list[Row], path: Path, question_ids: list[str]) -> Path:
 def _safe_name(learner: str) -> str:
     name = re.sub(r"[^\w.-]+", "-", learner).strip(".-")
     return name or "learner"
-
-
-def _md(text: str) -> str:
-    r"""Learner-controlled text made inert for Markdown viewers that render HTML and links.
-
-    >>> print(_md("<img src=x onerror=alert(1)> [x](javascript:1)"))
-    &lt;img src=x onerror=alert(1)&gt; \[x\](javascript:1)
-    """
-    text = html.escape(str(text), quote=False)
-    return re.sub(r"([\\`*_\[\]#|])", r"\\\1", text)
 
 
 def _feedback_lines(row: Row, result: Any) -> list[str]:

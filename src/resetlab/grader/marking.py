@@ -18,7 +18,6 @@ from __future__ import annotations
 import ast
 import csv
 import hashlib
-import html
 import io
 import json
 import os
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from ._inert import _cell, _md
 
 MARKS_FILE = "marks.csv"
 ANSWERS_FILE = "answers.json"
@@ -149,8 +149,7 @@ def answer_start(text: str) -> str:
     """The answer's first words on one line, at most 40 characters, safe for a spreadsheet cell."""
     line = " ".join((text or "").split())
     line = "".join(ch for ch in line if ch.isprintable())
-    line = line if len(line) <= 40 else line[:37].rstrip() + "..."
-    return "'" + line if line[:1] in ("=", "+", "-", "@") else line
+    return _cell(line if len(line) <= 40 else line[:37].rstrip() + "...")
 
 
 def collect(rows: Iterable[Any]) -> list[Written]:
@@ -386,7 +385,7 @@ def write_rows(path: Path, rows: list[dict[str, str]], extra_columns: Iterable[s
             writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\r\n", extrasaction="ignore")
             writer.writeheader()
             for values in rows:
-                writer.writerow({c: _safe_cell(values.get(c, "")) if c in (*KEY_COLUMNS, "file") else values.get(c, "") for c in columns})
+                writer.writerow({c: _cell(values.get(c, "")) if c in (*KEY_COLUMNS, "file") else values.get(c, "") for c in columns})
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -395,16 +394,7 @@ def write_rows(path: Path, rows: list[dict[str, str]], extra_columns: Iterable[s
         raise UsageError(f"Cannot write {str(path)!r} ({exc.strerror or exc}); choose a marking folder you can write to.") from None
 
 
-def _safe_cell(text: str) -> str:
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 # --------------------------------------------------------------------------- the marking folder
-
-
-def _md(text: str) -> str:
-    text = html.escape(str(text), quote=False)
-    return re.sub(r"([\\`*_\[\]#|<>])", r"\\\1", text)
 
 
 def _describe_event(event_id: str) -> str:
