@@ -614,12 +614,20 @@ def _as_items(value: Any, column: str | None, shape: str = "a list of text items
     if name in ("Series", "Index", "ndarray") or isinstance(value, (list, tuple, set, frozenset)):
         return list(value)
     if isinstance(value, str):
-        parts = [p.strip() for p in str.__str__(value).split(",") if p.strip()]
-        if len(parts) > 1:  # 'a, b, c': each item needs its own quotes, or the list holds one item
-            listed = ", ".join(_shown(p) for p in parts[:4]) + (", ..." if len(parts) > 4 else "")
-            raise _wrong_type(shape, value, f"Give each item its own quotes, inside one list: [{listed}].")
+        if len([p for p in str.__str__(value).split(",") if p.strip()]) > 1:  # 'a, b': each item needs its own quotes
+            raise _wrong_type(shape, value, f"Give each item its own quotes, inside one list: [{_split_items(value)}].")
         raise _wrong_type(shape, value, f"Put it inside a list: [{_shown(value)}].")
     raise _wrong_type(shape, value)
+
+
+def _split_items(text: str) -> str:
+    """A comma-separated text shown as the items of a list, each quoted.
+
+    >>> _split_items("caption, pull-quote")
+    "'caption', 'pull-quote'"
+    """
+    parts = [p.strip() for p in str.__str__(text).split(",") if p.strip()]
+    return ", ".join(_shown(p) for p in parts[:4]) + (", ..." if len(parts) > 4 else "")
 
 
 def _as_date(value: Any, shape: str = "a date as text, like '2009-04-01'") -> str:
@@ -712,10 +720,8 @@ def _coerce(kind: str, answer: Any, shape: str, rule: Mapping[str, Any]) -> Any:
         items = [_as_text_item(v) for v in _as_items(answer, rule.get("column"), shape)]
         joined = [i for i in items if "," in i]
         if joined:
-            parts = [p.strip() for p in str.__str__(joined[0]).split(",") if p.strip()]
-            listed = ", ".join(_shown(p) for p in parts[:4]) + (", ..." if len(parts) > 4 else "")
             raise _NotYet(f"The item {_shown(joined[0])} holds several items separated by commas; give each its own "
-                          f"quotes, like [{listed}].")
+                          f"quotes, like [{_split_items(joined[0])}].")
         return items
     return _as_text(answer, shape)
 
