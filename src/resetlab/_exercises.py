@@ -87,7 +87,9 @@ def exercise_notebook(solution, name: str = "notebook"):
         cells.append(cell)
     nb.cells = cells
     # Tells the grader which exercise a submitted copy is, whatever its file name.
-    nb.metadata["resetlab"] = {"lesson": Path(name).stem}
+    from ._version import __version__
+
+    nb.metadata["resetlab"] = {"lesson": Path(name).stem, "kind": "exercise", "version": __version__}
     return nb
 
 

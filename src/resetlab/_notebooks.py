@@ -14,6 +14,29 @@ from .errors import UsageError
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 LANGUAGE_INFO = {"name": "python"}
 
+#: What a notebook is, by the folder it is kept in; recorded in ``metadata.resetlab.kind``.
+KINDS = {"notebooks": "lesson", "exercises": "exercise", "solutions": "solution", "instructors": "instructors"}
+
+
+def stamp(nb, path: str | Path) -> None:
+    """Record in *nb*'s metadata what it is (lesson, exercise, solution) and the course version.
+
+    The grader reads this: an instructors' copy or a lesson handed in is never a
+    learner's score, and a copy from another version of the course is named.
+    A notebook outside the course's folders is left as it is.
+    """
+    from ._version import __version__
+
+    path = Path(path)
+    kind = KINDS.get(path.parent.name)
+    if kind is None:
+        return
+    meta = dict(nb.metadata.get("resetlab") or {})
+    meta.setdefault("lesson", path.stem)
+    meta["kind"] = kind
+    meta["version"] = __version__
+    nb.metadata["resetlab"] = meta
+
 
 def normalise(nb) -> None:
     """Strip run-specific metadata in place: timings, widget state, cell ids' churn."""
@@ -50,4 +73,5 @@ def execute_in_place(path: str | Path, timeout: int = 120) -> None:
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     normalise(nb)
+    stamp(nb, path)
     nbformat.write(nb, path)
