@@ -26,7 +26,9 @@ PARTIAL = "partial"  # answers were scored, but some cells failed, timed out or 
 FAILED = "failed"  # the notebook could not run to the end; the answers could not be read
 INVALID = "invalid"  # not a notebook of this course: nothing was run
 DUPLICATE = "duplicate"  # graded, but another file of the same learner counts instead
-STATUSES = (GRADED, PARTIAL, FAILED, INVALID, DUPLICATE)
+BLANK = "blank"  # the learner's copy of an exercise with nothing answered: nothing was run
+NOT_COUNTED = "not counted"  # a course notebook that is not a learner's exercise (an instructors' copy, a lesson)
+STATUSES = (GRADED, PARTIAL, FAILED, BLANK, NOT_COUNTED, INVALID, DUPLICATE)
 
 FIXED_COLUMNS = ("file", "learner", "notebook")
 TAIL_COLUMNS = ("total", "max", "status", "reason")
@@ -51,6 +53,13 @@ class Row:
     written: dict[str, str] = field(default_factory=dict)
     #: marks merged from marks.csv: question id -> {"levels": {criterion: points}, "comment": ..., "stale": bool}
     marks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: checked answers as the kernel gave them back (revived): question id -> value; for the class report
+    answers: dict[str, Any] = field(default_factory=dict)
+    #: short flags for the instructor's eye: "late", "misnamed", "other version", "unmatched"
+    flags: list[str] = field(default_factory=list)
+    #: the roster's id for this learner, and the LMS's own ids when known (roster or file name)
+    learner_id: str = ""
+    lms_id: str = ""
 
     def add_reason(self, sentence: str) -> None:
         """Add one sentence to the row's reason."""
