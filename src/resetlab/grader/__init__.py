@@ -14,23 +14,13 @@ What this does and does not isolate is written down in ``docs/grader.md``.
 """
 
 from ._folder import (
-    DUPLICATE,
-    FAILED,
-    FIXED_COLUMNS,
-    GRADED,
-    INVALID,
-    PARTIAL,
-    STATUSES,
-    TAIL_COLUMNS,
-    Row,
+    Graded,
     _mark_duplicates,  # noqa: F401 (tests use it)
     add_arguments,
     grade_folder,
     run_command,
-    score,
-    write_csv,
-    write_feedback,
 )
+from ._identity import Learner, Origin, Roster, fold, origin_of, read_roster
 from ._kernel import (
     ANSWER_LIMIT,
     Limits,
@@ -40,17 +30,36 @@ from ._kernel import (
     revive,
     run_notebook,
 )
+from ._lms import LMS_FILES, write_gradebook
+from ._rows import (
+    BLANK,
+    DUPLICATE,
+    FAILED,
+    FIXED_COLUMNS,
+    GRADED,
+    INVALID,
+    MISSING,
+    NOT_COUNTED,
+    PARTIAL,
+    STATUSES,
+    TAIL_COLUMNS,
+    Row,
+)
+from ._scoring import score
 from ._submissions import (
     MAX_NOTEBOOK_BYTES,
+    classify,
     discover,
     identify,
     learner_of,
     read_notebook,
 )
+from ._tables import read_csv, write_csv, write_feedback
 
 __all__ = [
-    "ANSWER_LIMIT", "DUPLICATE", "FAILED", "FIXED_COLUMNS", "GRADED", "INVALID", "MAX_NOTEBOOK_BYTES", "PARTIAL",
-    "STATUSES", "TAIL_COLUMNS", "Limits", "Row", "RunResult", "add_arguments", "collect_cell_source", "discover",
-    "grade_folder", "identify", "learner_of", "parse_answers", "read_notebook", "revive", "run_command", "run_notebook",
-    "score", "write_csv", "write_feedback",
+    "ANSWER_LIMIT", "BLANK", "DUPLICATE", "FAILED", "FIXED_COLUMNS", "GRADED", "Graded", "INVALID", "LMS_FILES",
+    "Learner", "Limits", "MAX_NOTEBOOK_BYTES", "MISSING", "NOT_COUNTED", "Origin", "PARTIAL", "Roster", "Row",
+    "RunResult", "STATUSES", "TAIL_COLUMNS", "add_arguments", "classify", "collect_cell_source", "discover", "fold",
+    "grade_folder", "identify", "learner_of", "origin_of", "parse_answers", "read_csv", "read_notebook",
+    "read_roster", "revive", "run_command", "run_notebook", "score", "write_csv", "write_feedback", "write_gradebook",
 ]

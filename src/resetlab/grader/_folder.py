@@ -1,140 +1,25 @@
-"""Grading a whole folder: scoring each run, duplicates, the grades CSV, feedback files and the command."""
+"""Grading a whole folder: finding who handed in what, running each hand-in, duplicates, and the command."""
 
 from __future__ import annotations
 
 import asyncio
-import csv
 import hashlib
 import os
-import re
 import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import ResetLabError, UsageError
-from ._inert import _cell, _md
-from ._kernel import Limits, RunResult, revive, run_notebook
-from ._submissions import _lessons, discover, identify, learner_of, read_notebook
-
-#: Status values a row can have, from best to worst.
-GRADED = "graded"  # every cell ran; every answer was scored
-PARTIAL = "partial"  # answers were scored, but some cells failed, timed out or printed too much
-FAILED = "failed"  # the notebook could not run to the end; the answers could not be read
-INVALID = "invalid"  # not a notebook of this course: nothing was run
-DUPLICATE = "duplicate"  # graded, but another file of the same learner counts instead
-BLANK = "blank"  # the learner's copy of an exercise with nothing answered: nothing was run
-NOT_COUNTED = "not counted"  # a course notebook that is not a learner's exercise (an instructors' copy, a lesson)
-STATUSES = (GRADED, PARTIAL, FAILED, BLANK, NOT_COUNTED, INVALID, DUPLICATE)
-
-FIXED_COLUMNS = ("file", "learner", "notebook")
-TAIL_COLUMNS = ("total", "max", "status", "reason")
-
-
-
-@dataclass
-class Row:
-    """One line of the grades table, plus the per-question results for feedback."""
-
-    file: str
-    learner: str
-    notebook: str = ""
-    scores: dict[str, int] = field(default_factory=dict)
-    total: int | str = ""
-    max: int | str = ""
-    status: str = GRADED
-    reason: str = ""
-    results: list[Any] = field(default_factory=list)
-    mtime: float = 0.0
-    #: written answers as typed in the saved cells: question id -> text ("" when the cell holds none)
-    written: dict[str, str] = field(default_factory=dict)
-    #: marks merged from marks.csv: question id -> {"levels": {criterion: points}, "comment": ..., "stale": bool}
-    marks: dict[str, dict[str, Any]] = field(default_factory=dict)
-    #: checked answers as the kernel gave them back (revived): question id -> value; for the class report
-    answers: dict[str, Any] = field(default_factory=dict)
-    #: short flags for the instructor's eye: "late", "misnamed", "other version", "unmatched"
-    flags: list[str] = field(default_factory=list)
-    #: the roster's id for this learner, and the LMS's own ids when known (roster or file name)
-    learner_id: str = ""
-    lms_id: str = ""
-
-    def add_reason(self, sentence: str) -> None:
-        """Add one sentence to the row's reason."""
-        self.reason = f"{self.reason} {sentence}".strip()
-
-    def as_csv(self, question_ids: list[str]) -> dict[str, Any]:
-        row = {"file": _cell(self.file), "learner": _cell(self.learner), "notebook": _cell(self.notebook)}
-        row.update({qid: self.scores.get(qid, "") for qid in question_ids})
-        row.update({"total": self.total, "max": self.max, "status": self.status, "reason": _cell(self.reason)})
-        return row
-
-
-# --------------------------------------------------------------------------- scoring
-
-
-def score(lesson: str, answers: dict[str, Any] | None, written: dict[str, str | None] | None = None) -> list[Any]:
-    """Score every question of *lesson* with the course's own checks, in this process.
-
-    A written answer is read only from *written* (the text typed in the saved
-    cell), never from the kernel: learner code cannot put anything else (a file
-    of the grader's machine, say) into the marking sheet or the feedback.  Its
-    result is the evidence report, with no score until a person marks it.
-    """
-    from ..checks import NOT_ANSWERED, CheckResult, questions, score_answer
-
-    written = written or {}
-    results = []
-    for q in questions(lesson):
-        if q.writing and written.get(q.id) is not None:
-            results.append(score_answer(q.id, written[q.id]))
-        elif q.writing:
-            msg = (f"No written answer found: no cell holds {q.variable} = \"\"\" … \"\"\" (was the notebook made from an "
-                   "older copy of the exercise, or the cell deleted?).")
-            results.append(CheckResult(q.id, NOT_ANSWERED, msg, q.points, 0))
-        elif answers is None:
-            results.append(CheckResult(q.id, NOT_ANSWERED, "The grader could not read this answer because the notebook did not run to the end.", q.points, 0))
-        elif q.variable not in answers:
-            msg = f"No answer found: the variable {q.variable} was not defined when the notebook finished (was its cell deleted, moved below its use, or did it fail?)."
-            results.append(CheckResult(q.id, NOT_ANSWERED, msg, q.points, 0))
-        else:
-            try:
-                value = revive(answers[q.variable])
-                results.append(score_answer(q.id, value))
-            except Exception as exc:  # score_answer should never raise; a malformed claim still must not stop the run
-                results.append(CheckResult(q.id, "not yet", f"The answer could not be checked ({type(exc).__name__}).", q.points, 0))
-    return results
-
-
-def _problem_sentence(run: RunResult, limits: Limits) -> tuple[str, str]:
-    """The row's status and one plain sentence about what went wrong (if anything)."""
-    if run.answers is None:
-        reason = run.fatal or "The grader could not read the answers at the end"
-        return FAILED, reason + "; no checked answers could be scored (written answers are read from their cells all the same)."
-    if run.fatal:  # the kernel was lost, and a second run of the cells above the bad one gave the answers
-        return PARTIAL, run.fatal + "."
-    parts = []
-    if run.timed_out:
-        cells = " and ".join(run.labels[c] for c in run.timed_out[:2])
-        parts.append(f"{cells} ran longer than {limits.cell_timeout:g} seconds and {'was' if len(run.timed_out) == 1 else 'were'} interrupted")
-    if run.errors:
-        number, ename, evalue = run.errors[0]
-        if ename == "MemoryError":
-            first = f"{run.labels[number]} ran out of memory (the limit is {limits.memory // 1024**2:,} MB)"
-        else:
-            shown = evalue if len(evalue) <= 80 else evalue[:77] + "..."
-            first = f"{run.labels[number]} raised {ename}" + (f" ({shown})" if shown else "")
-        more = len(run.errors) - 1
-        parts.append(first + (f", and {more} more cell{'s' if more > 1 else ''} raised errors" if more else ""))
-    if run.output_cut:
-        parts.append(f"the output passed {limits.output:,} characters and the rest was not kept")
-    if not parts:
-        return GRADED, ""
-    sentence = "; ".join(parts)
-    return PARTIAL, sentence[0].upper() + sentence[1:] + "; the answers defined by the end were scored."
-
+from ._kernel import Limits, revive, run_notebook
+from ._lms import LMS_FILES, write_gradebook
+from ._rows import BLANK, DUPLICATE, INVALID, MISSING, NOT_COUNTED, STATUSES, Row
+from ._scoring import _problem_sentence, merge_marks, score
+from ._submissions import _lessons, classify, discover, identify, read_notebook
+from ._tables import read_csv, write_csv, write_feedback
 
 # --------------------------------------------------------------------------- the whole folder
 
@@ -149,7 +34,7 @@ class _Job:
 
 
 def _validate(submissions: Path, out: Path | None, feedback: Path | None, jobs: int, limits: Limits,
-              marking: Path | None = None) -> Path:
+              marking: Path | None = None, report: Path | None = None) -> Path:
     if not submissions.exists():
         raise UsageError(f"The submissions folder {str(submissions)!r} does not exist; give the folder that holds the learners' .ipynb files.")
     if not submissions.is_dir():
@@ -162,7 +47,7 @@ def _validate(submissions: Path, out: Path | None, feedback: Path | None, jobs: 
     if limits.memory < 64 * 1024**2:
         raise UsageError(f"--memory must be at least 64 megabytes (got {limits.memory // 1024**2:,}); a kernel needs about 200, and the default is 2048.")
     root = submissions.resolve()
-    for label, target in (("--out", out), ("--feedback", feedback), ("--marking", marking)):
+    for label, target in (("--out", out), ("--feedback", feedback), ("--marking", marking), ("--report", report)):
         if target is not None and (target.resolve() == root or root in target.resolve().parents):
             raise UsageError(f"{label} {str(target)!r} is inside the submissions folder; the grader never writes there, so choose a place outside it.")
     if out is not None:
@@ -211,21 +96,34 @@ def grade_folder(
     limits: Limits | None = None,
     marking: str | os.PathLike[str] | None = None,
     marks: str | os.PathLike[str] | None = None,
-) -> list[Row]:
+    roster: str | os.PathLike[str] | None = None,
+    lms: tuple[str, ...] | list[str] = (),
+    excel: bool = False,
+    only: str | None = None,
+    report: str | os.PathLike[str] | None = None,
+) -> Graded:
     """Grade every file in *submissions*; write the CSV to *out* and feedback files if asked.
 
     *marking*, a folder: also write a marking sheet per writing question,
     ``answers.json`` and ``marks.csv`` there (keeping marks already entered).
     *marks*, a marks.csv file: merge its marks into the totals and feedback.
+    *roster*, a CSV of learners (id, name, login, email, lms_id): files are matched
+    to its learners, and learners with no hand-in get a row.  *lms*: ``"canvas"``,
+    ``"moodle"`` or both: a gradebook file for that LMS beside *out*.  *excel*: the
+    CSV files start with a byte-order mark so Excel reads them as UTF-8.  *only*, a
+    learner's name or roster id: grade only that learner's files and merge their
+    rows into the existing *out*, keeping every other row.  *report*: where to write
+    the class report (HTML).
     Never writes into *submissions*.  Returns the rows, sorted by learner,
     notebook and file name.
 
     Raises:
         UsageError: for a missing folder, an unwritable output, ``jobs`` below 1,
-            an output inside the submissions folder, or a malformed marks file
+            an output inside the submissions folder, a malformed roster or marks file
             (``marking.MarksError``: its row and column; nothing is written then).
     """
     from . import marking as _marking
+    from ._identity import read_roster
 
     limits = limits or Limits()
     folder = Path(submissions)
@@ -233,7 +131,21 @@ def grade_folder(
     feedback_path = Path(feedback) if feedback is not None else None
     marking_path = Path(marking) if marking is not None else None
     marks_path = Path(marks) if marks is not None else None
-    root = _validate(folder, out_path, feedback_path, jobs, limits, marking_path)
+    report_path = Path(report) if report is not None else None
+    lms = tuple(lms or ())
+    root = _validate(folder, out_path, feedback_path, jobs, limits, marking_path, report_path)
+    unknown = [name for name in lms if name not in LMS_FILES]
+    if unknown:
+        raise UsageError(f"--lms {unknown[0]!r} is not an LMS the grader writes for; give canvas or moodle.")
+    if lms and out_path is None:
+        raise UsageError("--lms writes its gradebook beside --out; give --out as well.")
+    if only is not None and out_path is None:
+        raise UsageError("--only merges one learner's rows into an existing grades file; give --out too.")
+    if only is not None and marking_path is not None:
+        raise UsageError("--only cannot write marking sheets (they hold the whole class's answers); grade the whole "
+                         "class with --marking, or leave --marking out when regrading one learner.")
+    kept_rows = _read_kept(out_path) if only is not None else None
+    class_roster = read_roster(roster) if roster is not None else None
     # marks files are read and checked before any learner code runs: a bad one stops everything, nothing written
     given_marks = _marking.read_marks(marks_path) if marks_path is not None else None
     kept_marks = None
@@ -251,30 +163,47 @@ def grade_folder(
     variables = {q.variable: q.lesson for q in all_questions}
     lesson_rank = {name: i for i, name in enumerate(lessons)}
 
+    found, passed_over = discover(root)
     jobs_list: list[_Job] = []
-    for index, path in enumerate(discover(root)):
+    for index, path in enumerate(found):
         relative = path.relative_to(root)
         try:
             mtime = path.lstat().st_mtime
         except OSError:  # removed while the folder was being read
             mtime = 0.0
-        row = Row(file=relative.as_posix(), learner=learner_of(relative), mtime=mtime)
-        job = _Job(index, path, row)
+        row = Row(file=relative.as_posix(), learner="", mtime=mtime)
+        identify_learner(row, relative, lessons, class_roster)
+        jobs_list.append(_Job(index, path, row))
+    _unify_names(jobs_list)
+    if only is not None:
+        jobs_list = _only(jobs_list, only, class_roster, root)
+
+    for job in jobs_list:
+        row, path = job.row, job.path
         nb, why = read_notebook(path, root)
         if nb is None:
             row.status, row.reason = INVALID, why
+            continue
+        lesson = identify(nb, path, lessons, variables)
+        if lesson is None:
+            row.status = INVALID
+            row.reason = ("This notebook is not one of this course's exercises (no Reset Lab metadata, no question "
+                          "like q2.3, no exercise name in the file name); it may belong to another course.")
+            continue
+        row.notebook = lesson
+        status, reason, flags = classify(nb, path.relative_to(root), lesson, lessons)
+        row.flags += flags
+        if status == NOT_COUNTED:
+            row.status, row.reason = NOT_COUNTED, reason
+        elif status == BLANK:
+            _blank(row, lesson)
+            row.reason = reason
         else:
-            lesson = identify(nb, path, lessons, variables)
-            if lesson is None:
-                row.status = INVALID
-                row.reason = ("This notebook is not one of this course's exercises (no Reset Lab metadata, no question "
-                              "like q2.3, no exercise name in the file name); it may belong to another course.")
-            else:
-                job.nb, job.lesson, row.notebook = nb, lesson, lesson
-        jobs_list.append(job)
+            row.add_reason(reason)
+            job.nb, job.lesson = nb, lesson
 
     if given_marks is not None:  # every learner named in the marks must be here, before any notebook runs
-        _marking.check_against(marks_path, given_marks[1], {}, {j.row.learner for j in jobs_list if j.nb is not None})
+        _marking.check_against(marks_path, given_marks[1], {}, {j.row.learner for j in jobs_list if j.nb is not None or j.row.status == BLANK})
     runnable = [j for j in jobs_list if j.nb is not None]
     if runnable:
         # the data the checks read, fingerprinted before learner code runs (see docs/grader.md)
@@ -288,10 +217,20 @@ def grade_folder(
 
     rows = [j.row for j in jobs_list]
     _mark_duplicates(rows)
+    if class_roster is not None and only is None:
+        rows += _missing(class_roster, rows)
+    regraded = {r.key for r in rows}
+    if kept_rows is not None:
+        rows += [r for r in kept_rows if r.key not in regraded]
+        if class_roster is not None:  # grades.csv does not hold logins and emails; the LMS files need them
+            by_id = {lr.id: lr for lr in class_roster.learners}
+            for r in rows:
+                if r.learner_id in by_id:
+                    r.login, r.email = by_id[r.learner_id].login, by_id[r.learner_id].email
     rows.sort(key=lambda r: (r.learner.casefold(), lesson_rank.get(r.notebook, len(lessons)), r.file))
     answers = _marking.collect(rows)
     by_key = {(_marking._learner_key(a.learner), a.question_id): a for a in answers}
-    graded_learners = {r.learner for r in rows if r.status != INVALID}
+    graded_learners = {r.learner for r in rows if r.status not in (INVALID, MISSING, NOT_COUNTED)}
     if given_marks is not None:
         _marking.check_against(marks_path, given_marks[1], by_key, graded_learners)
         merge_marks(rows, given_marks[1], by_key)
@@ -299,13 +238,126 @@ def grade_folder(
         # rows of learners not graded this time are kept as they are; only edited text is refused
         kept_learners = graded_learners | {m.values["learner"] for m in kept_marks[1]}
         _marking.check_against(marking_path / _marking.MARKS_FILE, kept_marks[1], by_key, kept_learners)
+    result = Graded(rows)
+    result.passed_over = passed_over
     if marking_path is not None:
         _marking.write_marking(marking_path, answers, kept_marks)
     if out_path is not None:
-        write_csv(rows, out_path, [q.id for q in all_questions])
+        write_csv(rows, out_path, [q.id for q in all_questions], bom=excel)
+        result.written.append(out_path)
+        for name in lms:
+            path, skipped = write_gradebook(name, rows, out_path.parent / LMS_FILES[name], bom=excel)
+            result.written.append(path)
+            result.lms_skipped[name] = skipped
     if feedback_path is not None:
-        write_feedback(rows, feedback_path)
-    return rows
+        write_feedback(rows, feedback_path, only={r.key for r in rows if r.key in regraded} if only is not None else None)
+    if report_path is not None:
+        from .report import write_report
+
+        write_report(rows, report_path)
+        result.written.append(report_path)
+    return result
+
+
+class Graded(list):
+    """The rows of a grading run (a list), with what the run wrote and passed over."""
+
+    def __init__(self, rows=()):
+        super().__init__(rows)
+        self.passed_over = 0  #: course files in pulled copies of the course that are not hand-ins
+        self.written: list[Path] = []  #: the CSV, LMS and report files written
+        self.lms_skipped: dict[str, list[str]] = {}  #: per LMS, learners left out of its file (no id it can match)
+
+
+def identify_learner(row: Row, relative: Path, lessons: list[str], roster: Any = None) -> None:
+    """Fill in *row*'s learner, key, ids and late flag from its path (and the roster, if any)."""
+    from ._identity import fold, origin_of
+
+    origin = origin_of(relative, lessons)
+    row.late = origin.late
+    row.lms_id = origin.lms_id
+    if roster is not None:
+        learner, why = roster.match(origin)
+        if learner is not None:
+            row.learner, row.learner_id = learner.name, learner.id
+            row.lms_id = learner.lms_id or origin.lms_id
+            row.login, row.email = learner.login, learner.email
+            row.key = "id:" + fold(learner.id)
+            return
+        row.flags.append("unmatched")
+        row.add_reason(f"Not matched to the roster: {why}. Add the learner to {roster.path}, or rename the file "
+                       "with the name or id the roster has, and grade again.")
+    elif not origin.name:
+        row.flags.append("unmatched")
+        row.add_reason("The file name does not say whose it is; rename it name_exercise.ipynb (for example "
+                       "jsmith_04-comparing-the-leaders.ipynb) or put it in a folder named for the learner, or "
+                       "grade with --roster, and grade again.")
+    if origin.name:
+        row.learner, row.key = origin.name, "name:" + fold(origin.name)
+    else:
+        row.learner, row.key = f"(unknown: {relative.name})", "file:" + relative.as_posix()
+
+
+def _unify_names(jobs_list: list[_Job]) -> None:
+    """One learner, one spelling: ``alice`` and ``Alice`` (or NFC and NFD ``zoë``) become the commonest form."""
+    forms: dict[str, dict[str, int]] = {}
+    for job in jobs_list:
+        if job.row.key.startswith("name:"):
+            spelt = forms.setdefault(job.row.key, {})
+            spelt[job.row.learner] = spelt.get(job.row.learner, 0) + 1
+    chosen = {key: min(spelt, key=lambda f: (-spelt[f], f == f.lower(), f)) for key, spelt in forms.items()}
+    for job in jobs_list:
+        if job.row.key in chosen:
+            job.row.learner = chosen[job.row.key]
+
+
+def _only(jobs_list: list[_Job], only: str, roster: Any, root: Path) -> list[_Job]:
+    """The jobs of the one learner *only* names (a name as in grades.csv, or a roster id or login)."""
+    from ._identity import Origin, fold
+
+    wanted = {"name:" + fold(only), "id:" + fold(only)}
+    if roster is not None:
+        learner, _ = roster.match(Origin(only, "file name", folder=only))
+        if learner is not None:
+            wanted.add("id:" + fold(learner.id))
+    chosen = [j for j in jobs_list if j.row.key in wanted or fold(j.row.learner) == fold(only)]
+    if not chosen:
+        names = sorted({j.row.learner for j in jobs_list if not j.row.key.startswith("file:")}, key=str.casefold)
+        shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+        raise UsageError(f"No file in {str(root)!r} belongs to {only!r} (the learners there are {shown or 'none'}); "
+                         "give the name as grades.csv's learner column shows it, or a roster id.")
+    return chosen
+
+
+def _blank(row: Row, lesson: str) -> None:
+    """A blank exercise's row: every question unanswered, 0 points, nothing run."""
+    from ..checks import NOT_ANSWERED, CheckResult, questions
+
+    row.status = BLANK
+    row.results = [CheckResult(q.id, NOT_ANSWERED, "Not answered: the answer is still ... (or the written answer empty).", q.points, 0)
+                   for q in questions(lesson)]
+    row.scores = {q.id: ("" if q.writing else 0) for q in questions(lesson)}
+    row.total, row.max = 0, sum(q.points for q in questions(lesson))
+    row.written = {q.id: "" for q in questions(lesson) if q.writing}
+
+
+def _missing(roster: Any, rows: list[Row]) -> list[Row]:
+    """A row for every roster learner with no file at all."""
+    from ._identity import fold
+
+    seen = {r.key for r in rows}
+    return [Row(file="", learner=lr.name, learner_id=lr.id, lms_id=lr.lms_id, login=lr.login, email=lr.email,
+                key="id:" + fold(lr.id), status=MISSING,
+                reason="No hand-in found for this learner on the roster.")
+            for lr in roster.learners if "id:" + fold(lr.id) not in seen]
+
+
+def _read_kept(out_path: Path) -> list[Row]:
+    """The rows of the existing grades file, for ``--only`` to merge into."""
+    if not out_path.is_file():
+        raise UsageError(f"--only merges into an existing grades file, and there is none at {str(out_path)!r}; "
+                         "grade the whole class once without --only first.")
+    return read_csv(out_path)
 
 
 def _safe_fingerprint(data_dir) -> str:
@@ -322,38 +374,6 @@ async def _run_all(jobs_list: list[_Job], jobs: int, limits: Limits) -> None:
         await asyncio.gather(*(_grade_one(job, gate, base, limits) for job in jobs_list))
     finally:
         shutil.rmtree(base, ignore_errors=True)
-
-
-def merge_marks(rows: list[Row], marks: list[Any], answers: dict[tuple[str, str], Any]) -> None:
-    """Put the levels of complete marks rows into the rows' scores and totals; say what is still to mark."""
-    from ..checks import questions
-    from .marking import _learner_key, levels_of
-
-    by_key = {m.key: m for m in marks}
-    for row in rows:
-        if row.status in (INVALID, DUPLICATE) or not row.notebook:
-            continue
-        unmarked, stale = [], []
-        for q in questions(row.notebook):
-            if not q.writing:
-                continue
-            mark = by_key.get((_learner_key(row.learner), q.id))
-            levels = levels_of(mark, q) if mark is not None else None
-            if levels is None:
-                unmarked.append(q.id)
-                continue
-            answer = answers.get((_learner_key(row.learner), q.id))
-            is_stale = bool(answer is not None and mark.values.get("answer_sha", "").strip() not in ("", answer.sha))
-            if is_stale:
-                stale.append(q.id)
-            row.marks[q.id] = {"levels": levels, "comment": mark.values.get("comment", "").strip(), "stale": is_stale}
-            row.scores[q.id] = sum(levels.values())
-        if row.max != "":
-            row.total = sum(v for v in row.scores.values() if isinstance(v, int))
-        if unmarked:
-            row.add_reason(f"Written answer{'s' if len(unmarked) > 1 else ''} not marked yet in marks.csv: {', '.join(unmarked)}.")
-        if stale:
-            row.add_reason(f"{', '.join(stale)} {'was' if len(stale) == 1 else 'were'} marked against an earlier answer; check the marks.")
 
 
 async def _grade_one(job: _Job, gate: asyncio.Semaphore, base: Path, limits: Limits) -> None:
@@ -375,6 +395,7 @@ async def _grade_one(job: _Job, gate: asyncio.Semaphore, base: Path, limits: Lim
     results = await asyncio.to_thread(score, job.lesson, run.answers, job.row.written)
     row = job.row
     row.results = results
+    row.answers = _answers_for_report(job.lesson, run.answers)
     writing = {q.id for q in questions(job.lesson) if q.writing}
     # a written answer has no score until a person marks it (grade --marks)
     row.scores = {r.question_id: ("" if r.question_id in writing else r.score) for r in results}
@@ -390,12 +411,29 @@ async def _grade_one(job: _Job, gate: asyncio.Semaphore, base: Path, limits: Lim
                        f"({', '.join(broken)}) {'were' if len(broken) > 1 else 'was'} read as typed all the same.")
 
 
+def _answers_for_report(lesson: str, answers: dict[str, Any] | None) -> dict[str, Any]:
+    """The checked answers as values, for the class report's "common wrong answers" (never for scoring)."""
+    from ..checks import questions
+
+    values: dict[str, Any] = {}
+    for q in questions(lesson):
+        if q.writing or not answers or q.variable not in answers:
+            continue
+        try:
+            values[q.id] = revive(answers[q.variable])
+        except Exception:  # a malformed claim is left out of the report; its score says what happened
+            continue
+    return values
+
+
 def _mark_duplicates(rows: list[Row]) -> None:
     """Of several files by one learner for one notebook, the newest counts (ties: last by name)."""
+    from ._identity import fold
+
     groups: dict[tuple[str, str], list[Row]] = {}
     for row in rows:
-        if row.notebook and row.status != INVALID:
-            groups.setdefault((row.learner.casefold(), row.notebook), []).append(row)
+        if row.notebook and row.status not in (INVALID, NOT_COUNTED):
+            groups.setdefault((row.key or "name:" + fold(row.learner), row.notebook), []).append(row)
     for group in groups.values():
         if len(group) < 2:
             continue
@@ -405,83 +443,6 @@ def _mark_duplicates(rows: list[Row]) -> None:
                 row.status = DUPLICATE
                 row.reason = (f"Not counted: {row.learner} also submitted {counted.file} for {row.notebook}, "
                               "which is newer and counts instead.")
-
-
-def write_csv(rows: list[Row], path: Path, question_ids: list[str]) -> Path:
-    """Write the grades table: one row per file, a column per question, then total, max, status, reason."""
-    columns = [*FIXED_COLUMNS, *question_ids, *TAIL_COLUMNS]
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
-            writer.writeheader()
-            for row in rows:
-                writer.writerow(row.as_csv(question_ids))
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UsageError(f"Cannot write {str(path)!r} ({exc.strerror or exc}); choose a file in a folder you can write to.") from None
-    return path
-
-
-def _safe_name(learner: str) -> str:
-    name = re.sub(r"[^\w.-]+", "-", learner).strip(".-")
-    return name or "learner"
-
-
-def _feedback_lines(row: Row, result: Any) -> list[str]:
-    """One question's feedback: its score and message; for a written answer, its evidence report and any marks."""
-    from ..checks import questions
-
-    qid = result.question_id
-    mark = row.marks.get(qid)
-    if not result.details and mark is None:
-        status = "passed" if result.passed else result.status
-        return [f"- **{qid}** ({result.score}/{result.points}, {status}): {_md(result.message)}"]
-    score = f"{row.scores[qid]}/{result.points}, marked" if mark else f"to be marked, {result.points} points"
-    lines = [f"- **{qid}** (written; {score}): {_md(result.message)}"]
-    lines += [f"  - {_md(line)}" for line in result.details]
-    if mark:
-        q = next(q for q in questions(row.notebook) if q.id == qid)
-        for criterion in q.rubric:
-            got = mark["levels"][criterion.name]
-            level = criterion.levels[got]
-            lines.append(f"  - {_md(criterion.title)}: {got} of {criterion.max} ({_md(level.label)}: {_md(level.descriptor)})")
-        if mark["comment"]:
-            lines.append(f"  - Your instructor's comment: {_md(mark['comment'])}")
-    return lines
-
-
-def write_feedback(rows: list[Row], folder: Path) -> list[Path]:
-    """Write one Markdown file per learner: each submission's score, status and each question's message."""
-    by_learner: dict[str, list[Row]] = {}
-    for row in rows:
-        by_learner.setdefault(row.learner, []).append(row)
-    written = []
-    used: set[str] = set()
-    for learner in sorted(by_learner, key=str.casefold):
-        name = _safe_name(learner)
-        while name.casefold() in used:
-            name += "_"
-        used.add(name.casefold())
-        lines = [f"# Feedback for {_md(learner)}", ""]
-        for row in by_learner[learner]:
-            lines.append(f"## {_md(row.notebook or row.file)}")
-            lines.append("")
-            lines.append(f"File: {_md(row.file)}")
-            if row.max != "":
-                lines.append(f"Score: {row.total} of {row.max}")
-            if row.reason:
-                lines.append(f"Note: {_md(row.reason)}")
-            lines.append("")
-            for result in row.results:
-                lines.extend(_feedback_lines(row, result))
-            if row.results:
-                lines.append("")
-        path = folder / f"{name}.md"
-        path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
-        written.append(path)
-    return written
 
 
 # --------------------------------------------------------------------------- command line
@@ -498,24 +459,60 @@ def add_arguments(parser) -> None:
     parser.add_argument("--notebook-timeout", type=float, default=Limits.notebook_timeout, help="seconds one notebook may run (default: 600)")
     parser.add_argument("--memory", type=int, default=Limits.memory // 1024**2, help="megabytes of memory per notebook (default: 2048)")
     parser.add_argument("--jobs", type=int, default=2, help="notebooks run at the same time (default: 2)")
+    parser.add_argument("--roster", help="a CSV of learners (id,name and optionally login,email,lms_id): files are matched to it")
+    parser.add_argument("--lms", action="append", choices=sorted(LMS_FILES), default=[],
+                        help="also write that LMS's gradebook import file beside --out (canvas-grades.csv, moodle-grades.csv); may be repeated")
+    parser.add_argument("--excel", action="store_true", help="start the CSV files with a byte-order mark, so Excel shows accented names right")
+    parser.add_argument("--only", metavar="LEARNER", help="regrade one learner (name as in grades.csv, or roster id) and merge the rows into --out")
+    parser.add_argument("--report", help="the class report to write (default: report.html beside --out)")
 
 
 def run_command(args) -> int:
     """Run ``grade`` from parsed arguments; 0 when the folder was graded, 2 for a usage error."""
     limits = Limits(cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout, memory=args.memory * 1024**2)
     started = time.monotonic()
+    report = args.report or str(Path(args.out).parent / "report.html")
     try:
         rows = grade_folder(args.submissions, args.out, args.feedback, jobs=args.jobs, limits=limits,
-                            marking=args.marking, marks=args.marks)
+                            marking=args.marking, marks=args.marks, roster=args.roster, lms=args.lms,
+                            excel=args.excel, only=args.only, report=report)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     counts = {s: sum(r.status == s for r in rows) for s in STATUSES}
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-    learners = len({r.learner for r in rows})
-    print(f"graded {len(rows)} file(s) from {learners} learner(s) in {time.monotonic() - started:.1f} s"
-          f"{': ' + summary if summary else ''}; wrote {args.out}"
+    learners = len({r.key for r in rows if not r.key.startswith("file:")})
+    files = sum(1 for r in rows if r.file)
+    print(f"graded {files} file(s) from {learners} learner(s) in {time.monotonic() - started:.1f} s"
+          f"{': ' + summary if summary else ''}; wrote {', '.join(str(p) for p in rows.written)}"
           + (f" and feedback in {args.feedback}" if args.feedback else "")
           + (f"; marking sheets and marks.csv in {args.marking}" if args.marking else "")
           + (f"; merged the marks in {args.marks}" if args.marks else ""))
+    for line in summary_lines(rows):
+        print(line)
     return 0
+
+
+def summary_lines(rows: Graded) -> list[str]:
+    """What the instructor must act on, one sentence each: unmatched files, learners missing, LMS rows left out."""
+    lines = []
+    unmatched = [r.file for r in rows if "unmatched" in r.flags]
+    if unmatched:
+        shown = ", ".join(unmatched[:5]) + (f" and {len(unmatched) - 5} more" if len(unmatched) > 5 else "")
+        lines.append(f"not matched to a learner ({len(unmatched)}): {shown}; see their reason in the grades file.")
+    missing = [r.learner for r in rows if r.status == MISSING]
+    if missing:
+        shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+        lines.append(f"on the roster with no hand-in ({len(missing)}): {shown}.")
+    unmarked = sum(1 for r in rows if r.counts and any(v == "" for q, v in r.scores.items() if q not in r.marks)
+                   and "not marked yet" in r.reason)
+    if unmarked:
+        lines.append(f"{unmarked} hand-in(s) have written answers not marked yet: their totals count the checked questions only "
+                     "(see docs/instructors/grading.md, step 4).")
+    for lms, skipped in rows.lms_skipped.items():
+        if skipped:
+            need = "an LMS id (roster lms_id, or Canvas's own file names) or a roster id" if lms == "canvas" else "an email or id in the roster"
+            lines.append(f"left out of {LMS_FILES[lms]} ({len(skipped)}), having no {need}: {', '.join(skipped[:8])}.")
+    if rows.passed_over:
+        lines.append(f"passed over {rows.passed_over} course file(s) and folder(s) in pulled copies of the course (not hand-ins).")
+    return lines

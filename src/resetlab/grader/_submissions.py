@@ -29,13 +29,46 @@ def learner_of(relative: Path) -> str:
     return first.split("_", 1)[0].strip() or first
 
 
-def discover(folder: Path) -> list[Path]:
-    """Every file under *folder*, sorted, skipping hidden files and checkpoint folders."""
-    found = []
+#: Inside a copy of the course (a hub home's pulled ``resetlab`` folder), folders that hold no hand-ins.
+_COURSE_SKIP = {"tests", "bench", "build", "src", "data", "config", "site-packages", "node_modules", "venv", ".venv"}
+
+
+def _is_course_copy(folder: Path) -> bool:
+    """True for a copy of the course itself (nbgitpuller's or Binder's), not a learner's own folder."""
+    return (folder / "data" / "sources.csv").is_file() or (folder / "src" / "resetlab").is_dir()
+
+
+def discover(folder: Path) -> tuple[list[Path], int]:
+    """Every file under *folder*, sorted, and how many course files were passed over.
+
+    Hidden files and checkpoint folders are skipped.  Inside a copy of the course
+    (a hub home folder with the pulled course), only notebooks are looked at, and
+    not those in its code, data or test folders: the course's own CSV, Python and
+    Markdown files are not hand-ins, and listing hundreds of them would bury the rows
+    that matter.  Its lessons and solutions are still rows, so they can be
+    reported as not counted.
+    """
+    found: list[Path] = []
+    passed_over = 0
+    course_roots: list[Path] = []
     for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_NAMES)
-        found.extend(Path(root) / name for name in files if not name.startswith("."))
-    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+        here = Path(root)
+        if _is_course_copy(here):
+            course_roots.append(here)
+        inside = any(here == c or c in here.parents for c in course_roots)
+        keep = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_NAMES)
+        if inside:
+            passed_over += sum(1 for d in keep if d in _COURSE_SKIP and here in course_roots)
+            keep = [d for d in keep if not (d in _COURSE_SKIP and here in course_roots)]
+        dirs[:] = keep
+        for name in files:
+            if name.startswith("."):
+                continue
+            if inside and not name.lower().endswith(".ipynb"):
+                passed_over += 1
+                continue
+            found.append(here / name)
+    return sorted(found, key=lambda p: p.relative_to(folder).as_posix()), passed_over
 
 
 def _lessons() -> list[str]:
@@ -132,3 +165,86 @@ def identify(nb: Any, path: Path, lessons: list[str], variables: dict[str, str])
         if lesson in name:
             return lesson
     return None
+
+
+def _assigns(nb: Any) -> dict[str, list[Any]]:
+    """Every ``qN_M = value`` in *nb*'s code cells, as the values' syntax trees (cells that do not parse are left out)."""
+    import ast
+
+    found: dict[str, list[Any]] = {}
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        try:
+            tree = ast.parse(str(cell.get("source", "")))
+        except (SyntaxError, ValueError):
+            found.setdefault("", []).append(None)  # a cell that does not parse: someone typed something
+            continue
+        for node in ast.walk(tree):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else []
+            for target in targets:
+                if isinstance(target, ast.Name) and re.fullmatch(r"q\d+_\d+", target.id):
+                    found.setdefault(target.id, []).append(getattr(node, "value", None))
+    return found
+
+
+def _is_placeholder(value: Any) -> bool:
+    import ast
+
+    if not isinstance(value, ast.Constant):
+        return False
+    return value.value is Ellipsis or (isinstance(value.value, str) and not value.value.strip())
+
+
+def classify(nb: Any, relative: Path, lesson: str, lessons: list[str]) -> tuple[str, str, list[str]]:
+    """What a course notebook handed in is, before anything runs: ``(status, reason, flags)``.
+
+    *status* is ``""`` for a learner's exercise to grade, ``"not counted"`` for an
+    instructors' copy or a lesson notebook, ``"blank"`` for an exercise with nothing
+    answered.  *flags* name what the instructor should look at in a graded row:
+    ``"misnamed"`` (file name and content disagree), ``"other version"``.
+    """
+    from .._version import __version__
+    from ..checks import questions
+
+    meta = nb.metadata.get("resetlab", {})
+    meta = meta if isinstance(meta, dict) else {}
+    kind = str(meta.get("kind", ""))
+    parts = {p.casefold() for p in relative.parts[:-1]}
+    exercise_file = f"exercises/{lesson}.ipynb"
+    if kind == "solution" or (not kind and "solutions" in parts):
+        return "not counted", (f"This is the instructors' copy of {lesson} (from the solutions folder), with the answers in it; "
+                               "it is not counted. Ask the learner for their own exercise notebook if it is missing."), []
+    if kind == "instructors":
+        return "not counted", "This is one of the instructors' notebooks, not a learner's exercise; it is not counted.", []
+    variables = {q.variable for q in questions(lesson)}
+    assigned = _assigns(nb)
+    if kind == "lesson" or (not kind and not (variables & set(assigned))):
+        return "not counted", (f"This is the lesson notebook {lesson}, not its exercise: it holds none of the exercise's answer "
+                               f"cells, so it is not counted. Ask the learner to hand in {exercise_file} (the lesson is for reading).") , []
+    flags: list[str] = []
+    reasons: list[str] = []
+    named = next((name for name in sorted(lessons, key=len, reverse=True) if name.casefold() in relative.name.casefold()), None)
+    if named is None:  # "04-comparing..." abbreviated as "04-..." or "lesson 4"
+        number = re.search(r"(?i)(?:^|[^0-9])0?([1-9])(?:[^0-9]|$)", _strip_ids(relative.name))
+        named = next((name for name in lessons if number and name.startswith(f"0{number.group(1)}-")), None) if number else None
+    if named is not None and named != lesson:
+        flags.append("misnamed")
+        reasons.append(f"The file is named like {named} but holds the exercise {lesson}; it was graded as {lesson}, "
+                       f"so {named} has no grade from this file.")
+    version = str(meta.get("version", ""))
+    if meta and version != __version__:
+        flags.append("other version")
+        made = f"course version {version}" if version else "a course version before 0.2.0 (it records none)"
+        reasons.append(f"This copy was made from {made}; it was graded with version {__version__}'s questions, "
+                       "which may differ: check its feedback.")
+    blank = not assigned.get("") and all(all(_is_placeholder(v) for v in assigned.get(var, [None])) for var in variables)
+    if blank:
+        return "blank", (f"Nothing is answered in this copy of {lesson}: every answer is still ... and every written answer "
+                         "is empty, so it was not run. The learner may have handed in the copy they downloaded before working."), flags
+    return "", " ".join(reasons), flags
+
+
+def _strip_ids(name: str) -> str:
+    """A file name without the LMS's numeric ids, so a Canvas user id is not read as a lesson number."""
+    return re.sub(r"_\d{3,}", "_", name)
