@@ -275,12 +275,13 @@ def identify_learner(row: Row, relative: Path, lessons: list[str], roster: Any =
 
     origin = origin_of(relative, lessons)
     row.late = origin.late
-    row.lms_id = origin.lms_id
+    row.lms_id, row.lms = origin.lms_id, (origin.convention if origin.lms_id else "")
     if roster is not None:
         learner, why = roster.match(origin)
         if learner is not None:
             row.learner, row.learner_id = learner.name, learner.id
-            row.lms_id = learner.lms_id or origin.lms_id
+            if learner.lms_id:
+                row.lms_id, row.lms = learner.lms_id, "roster"
             row.login, row.email = learner.login, learner.email
             row.key = "id:" + fold(learner.id)
             return
@@ -295,7 +296,7 @@ def identify_learner(row: Row, relative: Path, lessons: list[str], roster: Any =
     if origin.name:
         row.learner, row.key = origin.name, "name:" + fold(origin.name)
     else:
-        row.learner, row.key = f"(unknown: {relative.name})", "file:" + relative.as_posix()
+        row.learner, row.key = f"(unknown: {relative.stem})", "file:" + relative.as_posix()
 
 
 def _unify_names(jobs_list: list[_Job]) -> None:
@@ -346,7 +347,8 @@ def _missing(roster: Any, rows: list[Row]) -> list[Row]:
     from ._identity import fold
 
     seen = {r.key for r in rows}
-    return [Row(file="", learner=lr.name, learner_id=lr.id, lms_id=lr.lms_id, login=lr.login, email=lr.email,
+    return [Row(file="", learner=lr.name, learner_id=lr.id, lms_id=lr.lms_id, lms="roster" if lr.lms_id else "",
+                login=lr.login, email=lr.email,
                 key="id:" + fold(lr.id), status=MISSING,
                 reason="No hand-in found for this learner on the roster.")
             for lr in roster.learners if "id:" + fold(lr.id) not in seen]
@@ -402,7 +404,9 @@ async def _grade_one(job: _Job, gate: asyncio.Semaphore, base: Path, limits: Lim
     row.total = sum(r.score for r in results if r.question_id not in writing)
     row.max = sum(r.points for r in results)
     row.written = {qid: (text or "") for qid, text in row.written.items()}
+    known = row.reason  # what was found before the run (a misnamed file, another version, no match on the roster)
     row.status, row.reason = _problem_sentence(run, limits)
+    row.reason = f"{known} {row.reason}".strip()
     sources = [str(c.get("source", "")) for c in job.nb.cells]
     broken = [q.id for q in questions(job.lesson) if q.writing and row.written.get(q.id)
               and any(0 <= i < len(sources) and f"{q.variable} =" in sources[i] for i, _, _ in run.errors)]

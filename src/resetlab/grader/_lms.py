@@ -54,7 +54,7 @@ def gradebook(rows: list[Row]) -> tuple[list[str], dict[str, int], list[tuple[Ro
         if row.key.startswith("file:"):  # a file naming nobody belongs in no one's grade
             continue
         first, totals = people.setdefault(row.key, (row, {}))
-        if row.learner_id and not first.learner_id:
+        if (row.learner_id and not first.learner_id) or (row.lms_id and not first.lms_id):
             people[row.key] = (row, totals)
         if row.counts and isinstance(row.total, int):
             totals[row.notebook] = row.total
@@ -71,10 +71,11 @@ def write_gradebook(lms: str, rows: list[Row], path: Path, *, bom: bool = False)
         header = [*CANVAS_COLUMNS, *titles]
         lines.append(["Points Possible", "", "", "", "", *(str(possible[lesson]) for lesson in lessons)])
         for row, totals in people:
-            if not (row.lms_id or row.learner_id):
+            canvas_id = row.lms_id if row.lms in ("canvas", "roster") else ""  # a Moodle number is no Canvas id
+            if not (canvas_id or row.learner_id):
                 skipped.append(row.learner)
                 continue
-            lines.append([row.learner, row.lms_id, row.learner_id, row.login, "", *(_grade(totals, lesson) for lesson in lessons)])
+            lines.append([row.learner, canvas_id, row.learner_id, row.login, "", *(_grade(totals, lesson) for lesson in lessons)])
     else:
         header = [*MOODLE_COLUMNS, *titles]
         for row, totals in people:

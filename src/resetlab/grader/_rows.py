@@ -18,7 +18,7 @@ NOT_COUNTED = "not counted"  # a course notebook that is not a learner's exercis
 MISSING = "no hand-in"  # a learner on the roster with no file at all
 STATUSES = (GRADED, PARTIAL, FAILED, BLANK, NOT_COUNTED, INVALID, DUPLICATE, MISSING)
 
-FIXED_COLUMNS = ("file", "learner", "learner_id", "lms_id", "notebook")
+FIXED_COLUMNS = ("file", "learner", "learner_id", "lms", "lms_id", "notebook")
 TAIL_COLUMNS = ("total", "max", "status", "late", "flags", "reason")
 
 
@@ -47,6 +47,8 @@ class Row:
     #: the roster's id for this learner, and the LMS's own ids when known (roster or file name)
     learner_id: str = ""
     lms_id: str = ""
+    #: where lms_id comes from: "canvas" or "moodle" (the file name), "roster" (its lms_id column)
+    lms: str = ""
     #: the LMS marked the hand-in late (Canvas writes LATE into the file name)
     late: bool = False
     #: from the roster, for the LMS files (not written to grades.csv)
@@ -61,7 +63,7 @@ class Row:
 
     def as_csv(self, question_ids: list[str]) -> dict[str, Any]:
         row = {"file": _cell(self.file), "learner": _cell(self.learner), "learner_id": _cell(self.learner_id),
-               "lms_id": _cell(self.lms_id), "notebook": _cell(self.notebook)}
+               "lms": self.lms, "lms_id": _cell(self.lms_id), "notebook": _cell(self.notebook)}
         row.update({qid: self.scores.get(qid, "") for qid in question_ids})
         row.update({"total": self.total, "max": self.max, "status": self.status, "late": "late" if self.late else "",
                     "flags": _cell("; ".join(self.flags)), "reason": _cell(self.reason)})
