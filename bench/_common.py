@@ -34,6 +34,21 @@ def report(name: str, value: float, unit: str, target: str) -> None:
     print(f"bench: {name} = {value:.2f} {unit} (target {target})", flush=True)
 
 
+def answered_exercise(lesson: str, work: Path) -> Path:
+    """A learner's finished exercise of *lesson* (the exercise with the solutions' answers typed in), saved in *work*.
+
+    A copy of the solutions notebook itself would not do: the grader does not count an instructors' copy.
+    """
+    import nbformat
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from class_support import answered
+
+    path = work / f"{lesson}.ipynb"
+    nbformat.write(answered(lesson), path)
+    return path
+
+
 def copies_in_groups(notebook: Path, n: int, work: Path, groups: int = 4) -> list[Path]:
     """*n* copies of *notebook*, as learners' files, spread over *groups* folders in *work*.
 

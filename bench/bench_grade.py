@@ -1,6 +1,6 @@
 """Grading speed against the floor of plain nbclient execution, measured in the same run.
 
-Makes N copies of one solutions notebook in a temporary folder, then:
+Makes N copies of one finished exercise (the solutions' answers typed into the learner's copy) in a temporary folder, then:
 - floor: nbclient executes the N notebooks, two at a time (asyncio, one event
   loop), made as fast as the grader's own kernels where that is only a setting:
   kernels shut down immediately, maths libraries on one thread each (the
@@ -26,10 +26,10 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import copies_in_groups, interleaved, report  # noqa: E402
+from _common import answered_exercise, copies_in_groups, interleaved, report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "solutions" / "03-who-said-what.ipynb"
+LESSON = "03-who-said-what"
 JOBS = 2
 
 
@@ -61,7 +61,8 @@ def main() -> None:
     try:
         # Four groups of N/4 copies, timed floor-grade-grade-floor-floor-grade-grade-floor;
         # each side runs all N notebooks once.
-        groups = copies_in_groups(NOTEBOOK, n, work)
+        notebook = answered_exercise(LESSON, work)
+        groups = copies_in_groups(notebook, n, work)
         full = 0
 
         def floor_side(folder: Path, step: int) -> None:
@@ -76,7 +77,7 @@ def main() -> None:
         if full != n:
             print(f"bench: warning: only {full} of {n} copies scored full marks", file=sys.stderr)
 
-        print(f"# {n} copies of {NOTEBOOK.name}, jobs={JOBS}: floor {floor:.1f} s, grade {graded:.1f} s", flush=True)
+        print(f"# {n} copies of {notebook.name}, jobs={JOBS}: floor {floor:.1f} s, grade {graded:.1f} s", flush=True)
         report("grade_vs_floor", graded / floor, "x", "<= 1.2")
         report("grade_overhead_per_submission", (graded - floor) / n, "s", "info")
     finally:

@@ -1,7 +1,7 @@
 """Grading with ``--marking`` against grading without it, on the same folder, in the same run.
 
-Makes N copies (default 30) of the lesson 6 solutions notebook (checked answers and a 196-word written
-answer) in four groups, then grades each group without and with a marking folder, interleaved
+Makes N copies (default 30) of a finished lesson 6 exercise (the solutions' answers, checked ones and a
+196-word written answer, typed into the learner's copy) in four groups, then grades each group without and with a marking folder, interleaved
 (plain, marking, marking, plain, ...) so load from other jobs falls on both sides.  The marking side
 also reads every written answer from its cell, reports on its evidence, writes a sheet, answers.json
 and marks.csv.  Prints the ratio of the two times.
@@ -17,10 +17,10 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import copies_in_groups, interleaved, report  # noqa: E402
+from _common import answered_exercise, copies_in_groups, interleaved, report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "solutions" / "06-corroboration.ipynb"
+LESSON = "06-corroboration"
 
 
 def main() -> None:
@@ -29,7 +29,8 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="resetlab-bench-marking-"))
     try:
-        groups = copies_in_groups(NOTEBOOK, n, work)
+        notebook = answered_exercise(LESSON, work)
+        groups = copies_in_groups(notebook, n, work)
         sheets = 0
 
         def plain_side(folder: Path, step: int) -> None:
@@ -43,7 +44,7 @@ def main() -> None:
         plain, marked = interleaved(groups, plain_side, marking_side)
         if sheets != n:
             print(f"bench: warning: marks.csv rows {sheets}, expected {n}", file=sys.stderr)
-        print(f"# {n} copies of {NOTEBOOK.name}, jobs=2: without --marking {plain:.1f} s, with {marked:.1f} s", flush=True)
+        print(f"# {n} copies of {notebook.name}, jobs=2: without --marking {plain:.1f} s, with {marked:.1f} s", flush=True)
         report("grade_with_marking_vs_without", marked / plain, "x", "<= 1.1")
     finally:
         shutil.rmtree(work, ignore_errors=True)
