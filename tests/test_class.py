@@ -293,9 +293,8 @@ def test_a_stale_feedback_file_is_replaced_when_a_learner_is_named_differently(t
     """Graded first without a roster (smithjane.md), then with one (Jane-Smith.md): the old file goes, yours stays."""
     subs = tmp_path / "subs"
     subs.mkdir()
-    from class_support import answered
-
     import nbformat
+    from class_support import answered
 
     nbformat.write(answered(L4), subs / f"smithjane_12345_9001_{L4}.ipynb")
     roster = tmp_path / "roster.csv"

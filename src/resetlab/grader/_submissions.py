@@ -13,20 +13,16 @@ _SKIP_NAMES = {".ipynb_checkpoints", "__pycache__", "__MACOSX"}
 
 
 def learner_of(relative: Path) -> str:
-    """The learner a file belongs to: the first path part's text before its first underscore.
-
-    ``alice_03-who-said-what.ipynb`` and ``alice/03-who-said-what.ipynb`` are both alice's;
-    a file name without an underscore is its own learner.
+    """The learner's name a file's path gives (see ``_identity.origin_of`` for the conventions followed).
 
     >>> learner_of(Path("alice_03-who-said-what.ipynb"))
     'alice'
     >>> learner_of(Path("bob") / "notes.ipynb")
     'bob'
     """
-    first = relative.parts[0]
-    if len(relative.parts) == 1:
-        first = relative.stem
-    return first.split("_", 1)[0].strip() or first
+    from ._identity import origin_of
+
+    return origin_of(relative, _lessons()).name
 
 
 #: Inside a copy of the course (a hub home's pulled ``resetlab`` folder), folders that hold no hand-ins.
