@@ -231,6 +231,14 @@ def test_moodle_file_imports_as_moodle_reads_it(graded):
 
 
 @pytest.mark.slow
+def test_the_class_report_counts_files_not_roster_rows_and_lists_who_to_look_at(graded):
+    text = (graded["out"] / "report.html").read_text(encoding="utf-8")
+    assert "16 files graded" in text and "from 10 learners" in text
+    for name in ("Bob Stone", "Carol White", "Dan Brown", "Frank Wu", "Grace Hopper"):
+        assert name in text
+
+
+@pytest.mark.slow
 def test_grades_csv_opens_right_in_excel(graded):
     raw = (graded["out"] / "grades.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and "José Álvarez".encode() in raw

@@ -603,7 +603,8 @@ def render_report(rows: Iterable[Any], *, title: str = DEFAULT_TITLE, generated:
     written = _written(by_lesson)
     counted = [r for r in rows if r.status in COUNTED]
     learners = len({str(r.learner).casefold() for r in counted})
-    summary = (f"{len(rows)} file{'s' * (len(rows) != 1)} graded; {len(counted)} count{'s' * (len(counted) == 1)} "
+    files = sum(1 for r in rows if getattr(r, "file", ""))  # a roster learner with no hand-in is a row, not a file
+    summary = (f"{files} file{'s' * (files != 1)} graded; {len(counted)} count{'s' * (len(counted) == 1)} "
                f"as learners' work, from {learners} learner{'s' * (learners != 1)}.")
     if generated is not None:
         stamp = generated.isoformat(sep=" ") if isinstance(generated, _dt.datetime) else (
