@@ -4,14 +4,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 FIRST  := notebooks/01-start-here.ipynb
+# The runtime pins, plus the test tools where they exist (the learner edition has only the runtime list).
+REQUIREMENTS := $(firstword $(wildcard requirements/test.txt) requirements/runtime.txt)
 # JupyterLab refuses to run as root without --allow-root; with no display, print the URL instead of opening a browser.
 LABFLAGS := $(if $(DISPLAY),,--no-browser) $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: start test test-fast test-browser bench notebooks exercises check-data clean
+.PHONY: start check-data clean
 
-$(STAMP): requirements.txt pyproject.toml config/lab-overrides.json
+$(STAMP): requirements/runtime.txt $(REQUIREMENTS) pyproject.toml config/lab-overrides.json
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r $(REQUIREMENTS)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . || \
 	  $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	mkdir -p $(VENV)/share/jupyter/lab/settings
@@ -21,6 +23,14 @@ $(STAMP): requirements.txt pyproject.toml config/lab-overrides.json
 start: $(STAMP)
 	@$(if $(DISPLAY),,echo "No display here: open the http://127.0.0.1:.../lab?token=... address JupyterLab prints below; lesson 1 is $(FIRST).")
 	$(BIN)/jupyter lab $(LABFLAGS) --ServerApp.default_url=/lab/tree/$(FIRST)
+
+check-data: $(STAMP)
+	$(BIN)/python -m resetlab check-data
+
+clean:
+	rm -rf $(VENV) .pytest_cache
+
+.PHONY: test test-fast test-browser bench notebooks exercises environment
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
@@ -41,8 +51,6 @@ notebooks: $(STAMP)
 exercises: $(STAMP)
 	$(BIN)/python -m resetlab make-exercises solutions exercises
 
-check-data: $(STAMP)
-	$(BIN)/python -m resetlab check-data
-
-clean:
-	rm -rf $(VENV) .pytest_cache
+# environment.yml (Binder) is generated from requirements/runtime.txt.
+environment: $(STAMP)
+	$(BIN)/python -m resetlab environment

@@ -16,7 +16,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 OWNER, REPO_NAME, BRANCH = "reset-lab", "resetlab", "main"  # forks change these (docs/launch.md)
 START_HERE = "notebooks/01-start-here.ipynb"
-BROWSER_ONLY = {"playwright", "greenlet"}  # real-browser tests only; documented in environment.yml
+TEST_ONLY = {"pytest", "nbval", "playwright", "greenlet"}  # in requirements/test.txt, not in what learners install
 
 
 def _name(requirement: str) -> str:
@@ -44,17 +44,13 @@ def _launch_section() -> str:
     return readme[start:readme.index("\n## ", start + 5)]
 
 
-def test_environment_yml_pins_the_same_versions_as_requirements_txt():
-    """Binder installs exactly the local pins, minus the documented browser-test-only packages."""
-    local = _pins((REPO / "requirements.txt").read_text(encoding="utf-8").splitlines())
+def test_environment_yml_pins_the_same_versions_as_the_runtime_list():
+    """Binder installs exactly the runtime pins (requirements/runtime.txt), and no test tool."""
+    local = _pins((REPO / "requirements" / "runtime.txt").read_text(encoding="utf-8").splitlines())
     pip_lists = [d["pip"] for d in _environment()["dependencies"] if isinstance(d, dict)]
     assert len(pip_lists) == 1, "environment.yml needs exactly one pip: section"
-    binder = _pins(pip_lists[0])
-    assert BROWSER_ONLY <= set(local), "the browser-only packages moved: update BROWSER_ONLY"
-    assert binder == {k: v for k, v in local.items() if k not in BROWSER_ONLY}
-    header = (REPO / "environment.yml").read_text(encoding="utf-8").split("name:")[0]
-    for name in BROWSER_ONLY:
-        assert name in header, f"environment.yml should say why {name} is left out"
+    assert _pins(pip_lists[0]) == local
+    assert not TEST_ONLY & set(local)
 
 
 def test_environment_yml_leaves_nothing_to_a_conda_solve():

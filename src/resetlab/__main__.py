@@ -1,4 +1,4 @@
-"""Command line: ``python -m resetlab build-data | check-data | grade | make-exercises | execute``."""
+"""Command line: ``python -m resetlab build-data | check-data | grade | make-exercises | execute | environment``."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ def _parser() -> argparse.ArgumentParser:
     exercises.add_argument("solutions", help="folder of solutions notebooks (read only)")
     exercises.add_argument("exercises", help="folder to write the exercises notebooks to")
     exercises.add_argument("--no-execute", action="store_true", help="write the copies without running them")
+    environment = sub.add_parser("environment", help="(maintainers) write environment.yml from requirements/runtime.txt")
+    environment.add_argument("--check", action="store_true", help="only say whether environment.yml is up to date (exit 1 if not)")
     grade = sub.add_parser("grade", help="grade a folder of submitted exercise notebooks into a CSV (exit 2 on a usage error)")
     from .grader import add_arguments
 
@@ -57,6 +59,11 @@ def main(argv: list[str] | None = None) -> int:
 
             for path in make_exercises(args.solutions, args.exercises, execute=not args.no_execute):
                 print(f"wrote {path}")
+        elif args.command == "environment":
+            from ._environment import write_environment
+
+            path = write_environment(check=args.check)
+            print(f"{path.name} is up to date" if args.check else f"wrote {path.name} from requirements/runtime.txt")
         elif args.command == "grade":
             from .grader import run_command
 
