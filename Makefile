@@ -20,9 +20,10 @@ $(STAMP): requirements/runtime.txt $(REQUIREMENTS) pyproject.toml config/lab-ove
 	cp config/lab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
 
+# LabApp.default_url, not ServerApp.default_url: JupyterLab sets its own default (/lab), which wins over the server's.
 start: $(STAMP)
-	@$(if $(DISPLAY),,echo "No display here: open the http://127.0.0.1:.../lab?token=... address JupyterLab prints below; lesson 1 is $(FIRST).")
-	$(BIN)/jupyter lab $(LABFLAGS) --ServerApp.default_url=/lab/tree/$(FIRST)
+	@$(if $(DISPLAY),,echo "No display here: open the http://127.0.0.1:.../lab/tree/$(FIRST)?token=... address JupyterLab prints below.")
+	$(BIN)/jupyter lab $(LABFLAGS) --LabApp.default_url=/lab/tree/$(FIRST)
 
 check-data: $(STAMP)
 	$(BIN)/python -m resetlab check-data

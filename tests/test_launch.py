@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import stat
 import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -133,6 +137,44 @@ def test_nbgitpuller_example_decodes_to_the_repo_branch_and_notebook(document):
         assert example.replace("https://hub.example.edu/", "https://HUB/") in templates
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_start_opens_jupyterlab_on_lesson_1(tmp_path):
+    """The Makefile's own `jupyter lab` line, run on a free port: / redirects to lesson 1 (LabApp.default_url).
+
+    ServerApp.default_url is not enough: JupyterLab's LabApp sets /lab, which wins.
+    """
+    dry = subprocess.run(["make", "-n", "start", "STAMP=/dev/null", "DISPLAY="], cwd=REPO,
+                         capture_output=True, text=True, timeout=30)
+    line = next(l for l in dry.stdout.splitlines() if "jupyter lab" in l)
+    assert "--LabApp.default_url=/lab/tree/notebooks/01-start-here.ipynb" in line
+    flags = [f for f in line.split() if f.startswith("--") and f != "--allow-root"]
+    port, token = _free_port(), f"t{os.getpid()}"
+    env = {**os.environ, "JUPYTER_TOKEN": token, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    lab = subprocess.Popen([str(Path(sys.executable).with_name("jupyter")), "lab", *flags, "--allow-root", f"--port={port}",
+                            "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0", f"--ServerApp.root_dir={REPO}"],
+                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline, landed = time.monotonic() + 60, None
+        while landed is None and time.monotonic() < deadline and lab.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/?token={token}", timeout=5) as response:
+                    landed = urlsplit(response.geturl()).path
+            except OSError:
+                time.sleep(0.3)
+        assert landed == f"/lab/tree/{START_HERE}"
+    finally:
+        lab.terminate()
+        lab.wait(timeout=30)
+
+
 def test_readme_lists_the_routes_in_order_and_says_what_jupyterlite_cannot_do():
     """Binder, then JupyterHub, then Local; JupyterLite is named as not offered, with the reason."""
     section = _launch_section()
@@ -150,6 +192,8 @@ def test_ci_installs_chromium_and_tries_the_local_commands_on_a_fresh_clone():
     assert "git clone" in script
     clone = script.index("git clone")
     assert script.index("make test", clone) < script.index("make start", clone)
+    assert 'f"{base}/?token={token}"' in script and "r.geturl()" in script, "CI follows the redirect from /"
+    assert 'LESSON_1 = "/lab/tree/notebooks/01-start-here.ipynb"' in script and "landed.endswith(LESSON_1)" in script
 
 
 def test_workshop_plan_timings_add_up_to_the_lessons_own():
