@@ -31,7 +31,7 @@ check-data: $(STAMP)
 clean:
 	rm -rf $(VENV) .pytest_cache
 
-.PHONY: test test-fast test-browser bench notebooks exercises environment
+.PHONY: test test-fast test-browser bench notebooks exercises environment links
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
@@ -55,3 +55,6 @@ exercises: $(STAMP)
 # environment.yml (Binder) is generated from requirements/runtime.txt.
 environment: $(STAMP)
 	$(BIN)/python -m resetlab environment
+
+links: $(STAMP)
+	$(BIN)/python -m resetlab links

@@ -1,4 +1,9 @@
-"""The launch routes: Binder configuration, postBuild, and the links in README and docs/launch.md."""
+"""The launch routes: Binder configuration, postBuild, make start, and the links in README and docs/launch.md.
+
+Every link is built from config/launch.toml (the learner edition's public address, the one place
+it is written) and the course version; the documents are checked against what
+`python -m resetlab links` builds.
+"""
 
 from __future__ import annotations
 
@@ -17,25 +22,15 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 import yaml
 
+from resetlab import UsageError
+from resetlab.__main__ import main
+from resetlab._launch import Launch, find_links, load_launch, rewrite_links, series
+from resetlab._version import __version__
+
 REPO = Path(__file__).resolve().parents[1]
-OWNER, REPO_NAME, BRANCH = "reset-lab", "resetlab", "main"  # forks change these (docs/launch.md)
+LAUNCH = load_launch()
 START_HERE = "notebooks/01-start-here.ipynb"
-TEST_ONLY = {"pytest", "nbval", "playwright", "greenlet"}  # in requirements/test.txt, not in what learners install
-
-
-def _name(requirement: str) -> str:
-    return re.sub(r"[-_.]+", "-", requirement.split("==")[0].strip()).lower()
-
-
-def _pins(lines) -> dict[str, str]:
-    pins = {}
-    for line in lines:
-        line = line.split("#")[0].strip()
-        if not line:
-            continue
-        assert re.fullmatch(r"[A-Za-z0-9_.\-]+==[A-Za-z0-9_.\-+]+", line), f"not an exact pin: {line!r}"
-        pins[_name(line)] = line.split("==")[1]
-    return pins
+DOCUMENTS = ("README.md", "docs/launch.md")
 
 
 def _environment() -> dict:
@@ -48,13 +43,8 @@ def _launch_section() -> str:
     return readme[start:readme.index("\n## ", start + 5)]
 
 
-def test_environment_yml_pins_the_same_versions_as_the_runtime_list():
-    """Binder installs exactly the runtime pins (requirements/runtime.txt), and no test tool."""
-    local = _pins((REPO / "requirements" / "runtime.txt").read_text(encoding="utf-8").splitlines())
-    pip_lists = [d["pip"] for d in _environment()["dependencies"] if isinstance(d, dict)]
-    assert len(pip_lists) == 1, "environment.yml needs exactly one pip: section"
-    assert _pins(pip_lists[0]) == local
-    assert not TEST_ONLY & set(local)
+def _read(document: str) -> str:
+    return (REPO / document).read_text(encoding="utf-8")
 
 
 def test_environment_yml_leaves_nothing_to_a_conda_solve():
@@ -65,6 +55,7 @@ def test_environment_yml_leaves_nothing_to_a_conda_solve():
     assert "python3.11" in makefile, "local set-up and Binder should use the same Python"
     pip_lines = next(d["pip"] for d in _environment()["dependencies"] if isinstance(d, dict))
     assert not any(line.startswith(("-e", ".", "/", "file:")) for line in pip_lines)
+    assert not {"pytest", "nbval", "playwright", "greenlet"} & {line.split("==")[0].lower() for line in pip_lines}
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="postBuild is a bash script")
@@ -95,46 +86,117 @@ def test_postbuild_installs_the_course_and_the_lab_settings(tmp_path):
     assert not (tmp_path / "not-the-notebook-env").exists()
 
 
-def _binder_links(text: str) -> list[str]:
-    return re.findall(r"https://mybinder\.org/v2/[^\s)>\]`]+", text)
+def test_the_configuration_names_the_learner_edition_at_this_version():
+    """config/launch.toml: a repository that is not the full one, the version's tag, a branch for nbgitpuller."""
+    assert LAUNCH.tag == f"v{__version__}" and LAUNCH.branch == f"release-{series()}"
+    assert LAUNCH.repo != "resetlab", "the launch routes open the learner edition, not the repository with the solutions"
+    assert LAUNCH.tag != LAUNCH.branch, "nbgitpuller follows a branch; a tag of the same name would be ambiguous"
 
 
-def test_binder_badge_opens_jupyterlab_on_the_start_here_notebook():
-    """The README's badge (and docs/launch.md's) points at this repository, main, lesson 1 in lab."""
-    section = _launch_section()
-    assert "https://mybinder.org/badge_logo.svg" in section
-    links = _binder_links(section) + _binder_links((REPO / "docs" / "launch.md").read_text(encoding="utf-8"))
-    assert len(links) >= 2
-    for link in links:
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_binder_links_open_the_edition_at_its_tag_on_lesson_1(document):
+    """Every Binder link is the one config/launch.toml builds: the edition's tag, JupyterLab, lesson 1."""
+    binder, _ = find_links(_read(document))
+    assert binder, f"{document}: no Binder link"
+    for link in binder:
+        assert link == LAUNCH.binder, f"{document}: replace {link} by {LAUNCH.binder} (python -m resetlab links --write {document})"
         parts = urlsplit(link)
-        assert parts.path == f"/v2/gh/{OWNER}/{REPO_NAME}/{BRANCH}"
+        assert parts.path == f"/v2/gh/{LAUNCH.owner}/{LAUNCH.repo}/{LAUNCH.tag}"
         urlpath = parse_qs(parts.query)["urlpath"]
         assert urlpath == [f"lab/tree/{START_HERE}"]
         assert (REPO / unquote(urlpath[0]).removeprefix("lab/tree/")).is_file()
+    assert "https://mybinder.org/badge_logo.svg" in _launch_section()
 
 
-def _gitpuller_links(text: str) -> list[str]:
-    return re.findall(r"https://[^\s)>`]+/hub/user-redirect/git-pull\?[^\s)>`]+", text)
-
-
-@pytest.mark.parametrize("document", ["README.md", "docs/launch.md"])
-def test_nbgitpuller_example_decodes_to_the_repo_branch_and_notebook(document):
-    """The worked nbgitpuller link is well formed and opens lesson 1 inside the pulled folder."""
-    text = (REPO / document).read_text(encoding="utf-8")
-    links = _gitpuller_links(text)
-    examples = [link for link in links if link.startswith("https://hub.example.edu/")]
-    templates = [link for link in links if link.startswith("https://HUB/")]
-    assert examples and templates, f"{document}: need the template and the worked example"
-    for link in links:
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_nbgitpuller_links_pull_the_edition_and_open_lesson_1(document):
+    """The template (HUB) and the worked example (hub.example.edu) are config/launch.toml's, well formed and encoded."""
+    _, links = find_links(_read(document))
+    hubs = {hub for hub, _ in links}
+    assert {"HUB", "hub.example.edu"} <= hubs, f"{document}: need the template and the worked example"
+    for hub, link in links:
+        assert link == LAUNCH.nbgitpuller(hub), f"{document}: replace {link} by {LAUNCH.nbgitpuller(hub)}"
         parts = urlsplit(link)
         query = parse_qs(parts.query, strict_parsing=True)
         assert set(query) == {"repo", "branch", "urlpath"}
-        assert query["repo"] == [f"https://github.com/{OWNER}/{REPO_NAME}"]
-        assert query["branch"] == [BRANCH]
-        assert query["urlpath"] == [f"lab/tree/{REPO_NAME}/{START_HERE}"]
+        assert query["repo"] == [LAUNCH.address] and query["branch"] == [LAUNCH.branch]
+        assert query["urlpath"] == [f"lab/tree/{LAUNCH.repo}/{START_HERE}"]
         assert "/" not in parts.query.split("repo=")[1].split("&")[0], "repo value not URL-encoded"
-    for example in examples:
-        assert example.replace("https://hub.example.edu/", "https://HUB/") in templates
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_every_other_mention_of_the_address_and_refs_agrees_with_the_configuration(document):
+    """Clone commands, the hub's pip install and RESETLAB_DATA, tags and branches named in prose: all from config/launch.toml."""
+    text = _read(document)
+    routes = _launch_section() if document == "README.md" else text.split("## Publishing the learner edition")[0]
+    for owner, repo in re.findall(r"github\.com[/:]([\w.-]+)/([\w.-]+?)(?:\.git)?(?=[\s`)@>/]|$)", routes):
+        assert (owner, repo) in {(LAUNCH.owner, LAUNCH.repo), ("jupyterhub", "nbgitpuller")}, f"{document}: {owner}/{repo}"
+    for tag in re.findall(r"(?<![\w-])v\d+\.\d+\.\d+", routes):
+        assert tag == LAUNCH.tag, f"{document}: {tag} where the edition's tag is {LAUNCH.tag}"
+    for branch in re.findall(r"\brelease-\d+\.\d+", routes):
+        assert branch == LAUNCH.branch, f"{document}: {branch} where the branch is {LAUNCH.branch}"
+    assert "@main" not in text and "branch=main" not in text, "the routes name the version, not main"
+    if document == "docs/launch.md":
+        assert f"pip install --no-cache-dir --no-deps {LAUNCH.pip_package}" in text
+        assert LAUNCH.raw_file("requirements/runtime.txt") in text
+        assert f'c.Spawner.environment = {{"RESETLAB_DATA": "{LAUNCH.data_folder}"}}' in text
+        assert "{username}/" not in text.replace("/home/{username}/...", ""), "JupyterHub's Spawner passes {username} literally"
+
+
+def test_readme_says_near_the_top_that_the_address_is_a_placeholder():
+    """While config/launch.toml says published = false, the README's first lines say so plainly."""
+    top = "\n".join(_read("README.md").splitlines()[:12])
+    if LAUNCH.published:
+        assert "placeholder" not in top
+    else:
+        assert "placeholder" in top and LAUNCH.address in top and LAUNCH.tag in top
+        assert "placeholder" in _read("docs/launch.md").split("## Binder")[0]
+
+
+def test_links_command_prints_the_links_and_builds_them_for_any_address(capsys):
+    """`links --hub HOST` prints Binder, nbgitpuller, the hub's needs and the tag to create; overrides change the address."""
+    assert main(["links", "--hub", "hub.example.edu"]) == 0
+    out = capsys.readouterr().out
+    assert f"binder: {LAUNCH.binder}\n" in out and f"nbgitpuller: {LAUNCH.nbgitpuller('hub.example.edu')}\n" in out
+    assert f"tag {LAUNCH.tag}" in out and f"branch {LAUNCH.branch}" in out and LAUNCH.pip_package in out
+    assert ("placeholder" in out) is not LAUNCH.published
+    assert main(["links", "--hub", "https://jupyter.uni.example/", "--owner", "my-org", "--repo", "course", "--tag", "v9.9.9"]) == 0
+    out = capsys.readouterr().out
+    other = Launch("my-org", "course", "v9.9.9", LAUNCH.branch)
+    assert other.binder in out and other.nbgitpuller("jupyter.uni.example") in out
+    for bad in (["--hub", "hub.example.edu/hub/login"], ["--owner", "a b"], ["--tag", "v1..2"]):
+        assert main(["links", *bad]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and len(err.strip().splitlines()) == 1, (bad, err)
+
+
+def test_links_write_keeps_the_documents_as_they_are_and_rewrites_a_fork(tmp_path, capsys):
+    """The committed documents are what `links --write` makes; for another address it rewrites every link, hubs kept."""
+    for document in DOCUMENTS:
+        text = _read(document)
+        assert rewrite_links(text, LAUNCH) == text, f"run: python -m resetlab links --write {document}"
+        copy = tmp_path / Path(document).name
+        copy.write_text(text, encoding="utf-8")
+        assert main(["links", "--write", str(copy), "--owner", "fork", "--repo", "course-learners"]) == 0
+        assert "rewrote" in capsys.readouterr().out
+        fork = Launch("fork", "course-learners", LAUNCH.tag, LAUNCH.branch)
+        binder, pullers = find_links(copy.read_text(encoding="utf-8"))
+        assert binder and set(binder) == {fork.binder}
+        assert {link for _, link in pullers} == {fork.nbgitpuller(hub) for hub, _ in find_links(text)[1]}
+    assert main(["links", "--write", str(tmp_path / "missing.md")]) == 1
+    assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_a_broken_configuration_is_one_sentence(tmp_path):
+    """A missing table, an empty value, an unknown field or bad TOML names the file and the fix."""
+    for text, message in (("published = false\n", r"needs an \[edition\] table"),
+                          ('[edition]\nowner = "a"\nrepo = ""\ntag = "v1"\nbranch = "b"\n', "'repo' must be a non-empty"),
+                          ('[edition]\nowner = "a"\nrepo = "r"\ntag = "v{release}"\nbranch = "b"\n', r"only \{version\} and \{series\}"),
+                          ("[edition\n", "not valid TOML")):
+        path = tmp_path / "launch.toml"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(UsageError, match=message):
+            load_launch(path)
 
 
 def _free_port() -> int:

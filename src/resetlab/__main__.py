@@ -1,4 +1,4 @@
-"""Command line: ``python -m resetlab build-data | check-data | grade | make-exercises | execute | environment``."""
+"""Command line: ``python -m resetlab build-data | check-data | grade | make-exercises | execute | links | environment``."""
 
 from __future__ import annotations
 
@@ -22,6 +22,11 @@ def _parser() -> argparse.ArgumentParser:
     exercises.add_argument("solutions", help="folder of solutions notebooks (read only)")
     exercises.add_argument("exercises", help="folder to write the exercises notebooks to")
     exercises.add_argument("--no-execute", action="store_true", help="write the copies without running them")
+    links = sub.add_parser("links", help="print the Binder and nbgitpuller links of the learner edition (config/launch.toml)")
+    links.add_argument("--hub", default="HUB", help="the hub's host name for the nbgitpuller link, like hub.example.edu")
+    for part in ("owner", "repo", "tag", "branch"):
+        links.add_argument(f"--{part}", help=f"build the links for another {part} than config/launch.toml's")
+    links.add_argument("--write", nargs="+", metavar="FILE", help="rewrite the Binder and nbgitpuller links in these files")
     environment = sub.add_parser("environment", help="(maintainers) write environment.yml from requirements/runtime.txt")
     environment.add_argument("--check", action="store_true", help="only say whether environment.yml is up to date (exit 1 if not)")
     grade = sub.add_parser("grade", help="grade a folder of submitted exercise notebooks into a CSV (exit 2 on a usage error)")
@@ -59,6 +64,13 @@ def main(argv: list[str] | None = None) -> int:
 
             for path in make_exercises(args.solutions, args.exercises, execute=not args.no_execute):
                 print(f"wrote {path}")
+        elif args.command == "links":
+            from ._launch import check_hub, describe, load_launch, with_overrides, write_links
+
+            launch = with_overrides(load_launch(), owner=args.owner, repo=args.repo, tag=args.tag, branch=args.branch)
+            lines = write_links(args.write, launch) if args.write else describe(launch, check_hub(args.hub))
+            for line in lines:
+                print(line)
         elif args.command == "environment":
             from ._environment import write_environment
 
