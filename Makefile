@@ -31,7 +31,9 @@ check-data: $(STAMP)
 clean:
 	rm -rf $(VENV) .pytest_cache
 
-.PHONY: test test-fast test-browser bench notebooks exercises environment links
+# ---- maintainers only: the learner edition (make release) stops above this line.
+.PHONY: test test-fast test-browser bench notebooks exercises environment release links
+RELEASE ?= build/learner-edition
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
@@ -55,6 +57,10 @@ exercises: $(STAMP)
 # environment.yml (Binder) is generated from requirements/runtime.txt.
 environment: $(STAMP)
 	$(BIN)/python -m resetlab environment
+
+# The learner edition: lessons, exercises, data and the package, no answers (docs/launch.md, Publishing).
+release: $(STAMP)
+	$(BIN)/python -m resetlab release $(RELEASE)
 
 links: $(STAMP)
 	$(BIN)/python -m resetlab links

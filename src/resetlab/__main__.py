@@ -1,4 +1,4 @@
-"""Command line: ``python -m resetlab build-data | check-data | grade | make-exercises | execute | links | environment``."""
+"""Command line: ``python -m resetlab build-data | check-data | grade | make-exercises | execute | release | links | environment``."""
 
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ def _parser() -> argparse.ArgumentParser:
     exercises.add_argument("solutions", help="folder of solutions notebooks (read only)")
     exercises.add_argument("exercises", help="folder to write the exercises notebooks to")
     exercises.add_argument("--no-execute", action="store_true", help="write the copies without running them")
+    release = sub.add_parser("release", help="(maintainers) write the learner edition: lessons, exercises, data, package; no answers")
+    release.add_argument("dest", nargs="?", default="build/learner-edition",
+                         help="a new or empty folder, or a previous edition (default: build/learner-edition)")
     links = sub.add_parser("links", help="print the Binder and nbgitpuller links of the learner edition (config/launch.toml)")
     links.add_argument("--hub", default="HUB", help="the hub's host name for the nbgitpuller link, like hub.example.edu")
     for part in ("owner", "repo", "tag", "branch"):
@@ -64,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
 
             for path in make_exercises(args.solutions, args.exercises, execute=not args.no_execute):
                 print(f"wrote {path}")
+        elif args.command == "release":
+            from ._release import build_edition
+
+            print(build_edition(args.dest).summary())
         elif args.command == "links":
             from ._launch import check_hub, describe, load_launch, with_overrides, write_links
 
