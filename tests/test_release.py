@@ -374,10 +374,10 @@ def test_a_previous_edition_is_replaced_and_other_files_are_kept(tmp_path):
 
 
 def test_the_command_says_where_and_how_long_and_errors_are_one_sentence(tmp_path, capsys):
-    """`release DIR` prints 'wrote the learner edition to DIR in N.N s: ...'; a refusal is one 'error:' line."""
+    """`release DIR` prints 'wrote the learner edition to DIR in N.NN s: ...'; a refusal is one 'error:' line."""
     assert main(["release", str(tmp_path / "out")]) == 0
     line = capsys.readouterr().out.strip()
-    assert re.fullmatch(rf"wrote the learner edition to {re.escape(str(tmp_path / 'out'))} in \d+\.\d s: .+", line), line
+    assert re.fullmatch(rf"wrote the learner edition to {re.escape(str(tmp_path / 'out'))} in \d+\.\d\d s: .+", line), line
     assert main(["release", str(REPO / "notebooks")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and len(err.strip().splitlines()) == 1

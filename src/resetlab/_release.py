@@ -68,7 +68,7 @@ class Edition:
 
     def summary(self) -> str:
         count = {name: sum(f.startswith(f"{name}/") for f in self.files) for name in ("notebooks", "exercises", "data")}
-        line = (f"wrote the learner edition to {self.dest} in {self.seconds:.1f} s: {len(self.files)} files "
+        line = (f"wrote the learner edition to {self.dest} in {self.seconds:.2f} s: {len(self.files)} files "
                 f"({count['notebooks']} lessons, {count['exercises']} exercises, {count['data']} data files, "
                 f"the package and the set-up files), version {__version__}, no solutions, tests or instructor notes")
         if self.kept:
