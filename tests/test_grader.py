@@ -300,7 +300,7 @@ def test_csv_has_one_row_per_file_with_question_columns(graded):
     files = sorted(p.name for p in SUBMISSIONS.iterdir() if not p.name.startswith("."))
     assert sorted(r["file"] for r in table) == files
     ids = [q.id for q in questions()]
-    assert list(table[0]) == ["file", "learner", "learner_id", "lms", "lms_id", "notebook", *ids, "total", "max", "status", "late", "flags", "reason"]
+    assert list(table[0]) == ["file", "learner", "learner_id", "lms", "lms_id", "notebook", *ids, "total", "max", "status", "late", "flags", "isolation", "reason"]
     assert [r["learner"].casefold() for r in table] == sorted(r["learner"].casefold() for r in table)
     good = next(r for r in table if r["file"] == f"good_{LESSON}.ipynb")
     assert (good["q1.1"], good["q1.2"], good["q1.3"], good["total"], good["max"], good["status"]) == ("1", "1", "1", "3", "7", GRADED)

@@ -9,6 +9,7 @@ from it.  Limits come from environment variables the grader sets:
 ``RESETLAB_LIMIT_CPU``      seconds of CPU time (RLIMIT_CPU)
 ``RESETLAB_LIMIT_NPROC``    processes and threads for this user (RLIMIT_NPROC)
 ``RESETLAB_LIMIT_FSIZE``    bytes in any one file the kernel writes (RLIMIT_FSIZE)
+``RESETLAB_SANDBOX_UID``    (contained mode, grader run as root) the user to become before learner code runs
 
 A limit can only be lowered here, never raised above what the grader itself
 had.  What these limits do *not* do is described in ``docs/grader.md``.
@@ -58,11 +59,24 @@ def apply_limits(environ: dict[str, str]) -> dict[str, int]:
     return applied
 
 
+def become(uid: int) -> None:
+    """Switch to *uid* (and its group, no supplementary groups) for good: a root grader's contained
+    kernel becomes nobody, which leaves it no capabilities and makes RLIMIT_NPROC count."""
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+    if os.getuid() != uid or os.geteuid() != uid:
+        raise SystemExit("resetlab sandbox: could not switch user; refusing to run learner code as root")
+
+
 def main() -> None:
-    """Set the limits, forget the variables that carried them, then run ipykernel."""
+    """Set the limits, forget the variables that carried them, drop root if asked, then run ipykernel."""
     apply_limits(dict(os.environ))
     for variable in _LIMITS:
         os.environ.pop(variable, None)
+    uid = os.environ.pop("RESETLAB_SANDBOX_UID", "")
+    if uid.isdigit():
+        become(int(uid))
     from ipykernel import kernelapp
 
     sys.argv[0] = "resetlab-sandbox-kernel"

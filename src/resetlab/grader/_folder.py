@@ -101,6 +101,7 @@ def grade_folder(
     excel: bool = False,
     only: str | None = None,
     report: str | os.PathLike[str] | None = None,
+    isolation: str | None = None,
 ) -> Graded:
     """Grade every file in *submissions*; write the CSV to *out* and feedback files if asked.
 
@@ -113,7 +114,9 @@ def grade_folder(
     CSV files start with a byte-order mark so Excel reads them as UTF-8.  *only*, a
     learner's name or roster id: grade only that learner's files and merge their
     rows into the existing *out*, keeping every other row.  *report*: where to write
-    the class report (HTML).
+    the class report (HTML).  *isolation*: ``"contained"`` (each kernel in a bubblewrap
+    sandbox), ``"limited"`` (limits only), or ``None``: contained where this machine
+    can, else limited, with the reason in ``Graded.isolation_note``.
     Never writes into *submissions*.  Returns the rows, sorted by learner,
     notebook and file name.
 
@@ -144,6 +147,9 @@ def grade_folder(
     if only is not None and marking_path is not None:
         raise UsageError("--only cannot write marking sheets (they hold the whole class's answers); grade the whole "
                          "class with --marking, or leave --marking out when regrading one learner.")
+    from ._contain import choose
+
+    mode, mode_note = choose(isolation)
     kept_rows = _read_kept(out_path) if only is not None else None
     class_roster = read_roster(roster) if roster is not None else None
     # marks files are read and checked before any learner code runs: a bad one stops everything, nothing written
@@ -210,7 +216,7 @@ def grade_folder(
         from .._paths import data_dir
 
         data_before = _safe_fingerprint(data_dir)
-        asyncio.run(_run_all(runnable, jobs, limits))
+        asyncio.run(_run_all(runnable, jobs, limits, mode))
         if data_before and data_before != _safe_fingerprint(data_dir):
             print("warning: the course data files changed while grading (learner code may have written to them); "
                   "restore them with 'git checkout -- data' and grade again.", file=sys.stderr)
@@ -240,6 +246,7 @@ def grade_folder(
         _marking.check_against(marking_path / _marking.MARKS_FILE, kept_marks[1], by_key, kept_learners)
     result = Graded(rows)
     result.passed_over = passed_over
+    result.isolation, result.isolation_note = mode, mode_note
     if marking_path is not None:
         _marking.write_marking(marking_path, answers, kept_marks)
     if out_path is not None:
@@ -267,6 +274,8 @@ class Graded(list):
         self.passed_over = 0  #: course files in pulled copies of the course that are not hand-ins
         self.written: list[Path] = []  #: the CSV, LMS and report files written
         self.lms_skipped: dict[str, list[str]] = {}  #: per LMS, learners left out of its file (no id it can match)
+        self.isolation = ""  #: "contained" or "limited": how learner code ran
+        self.isolation_note = ""  #: why it is not contained, when it could not be
 
 
 def identify_learner(row: Row, relative: Path, lessons: list[str], roster: Any = None) -> None:
@@ -369,16 +378,16 @@ def _safe_fingerprint(data_dir) -> str:
         return ""
 
 
-async def _run_all(jobs_list: list[_Job], jobs: int, limits: Limits) -> None:
+async def _run_all(jobs_list: list[_Job], jobs: int, limits: Limits, isolation: str = "limited") -> None:
     gate = asyncio.Semaphore(jobs)
     base = Path(tempfile.mkdtemp(prefix="resetlab-grade-"))
     try:
-        await asyncio.gather(*(_grade_one(job, gate, base, limits) for job in jobs_list))
+        await asyncio.gather(*(_grade_one(job, gate, base, limits, isolation) for job in jobs_list))
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
 
-async def _grade_one(job: _Job, gate: asyncio.Semaphore, base: Path, limits: Limits) -> None:
+async def _grade_one(job: _Job, gate: asyncio.Semaphore, base: Path, limits: Limits, isolation: str = "limited") -> None:
     from ..checks import questions
     from .marking import written_text
 
@@ -391,12 +400,13 @@ async def _grade_one(job: _Job, gate: asyncio.Semaphore, base: Path, limits: Lim
         shutil.copyfile(job.path, workdir / job.path.name)
         variables = [q.variable for q in questions(job.lesson)]
         try:
-            run = await run_notebook(job.nb, variables, workdir, limits)
+            run = await run_notebook(job.nb, variables, workdir, limits, isolation)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
     results = await asyncio.to_thread(score, job.lesson, run.answers, job.row.written)
     row = job.row
     row.results = results
+    row.isolation = isolation
     row.answers = _answers_for_report(job.lesson, run.answers)
     writing = {q.id for q in questions(job.lesson) if q.writing}
     # a written answer has no score until a person marks it (grade --marks)
@@ -469,6 +479,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--excel", action="store_true", help="start the CSV files with a byte-order mark, so Excel shows accented names right")
     parser.add_argument("--only", metavar="LEARNER", help="regrade one learner (name as in grades.csv, or roster id) and merge the rows into --out")
     parser.add_argument("--report", help="the class report to write (default: report.html beside --out)")
+    parser.add_argument("--isolation", choices=("contained", "limited"),
+                        help="contained: each kernel in a bubblewrap sandbox (the default where it works); limited: resource limits only")
 
 
 def run_command(args) -> int:
@@ -479,7 +491,7 @@ def run_command(args) -> int:
     try:
         rows = grade_folder(args.submissions, args.out, args.feedback, jobs=args.jobs, limits=limits,
                             marking=args.marking, marks=args.marks, roster=args.roster, lms=args.lms,
-                            excel=args.excel, only=args.only, report=report)
+                            excel=args.excel, only=args.only, report=report, isolation=args.isolation)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -487,11 +499,13 @@ def run_command(args) -> int:
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
     learners = len({r.key for r in rows if not r.key.startswith("file:")})
     files = sum(1 for r in rows if r.file)
-    print(f"graded {files} file(s) from {learners} learner(s) in {time.monotonic() - started:.1f} s"
+    print(f"graded {files} file(s) from {learners} learner(s) in {time.monotonic() - started:.1f} s ({rows.isolation})"
           f"{': ' + summary if summary else ''}; wrote {', '.join(str(p) for p in rows.written)}"
           + (f" and feedback in {args.feedback}" if args.feedback else "")
           + (f"; marking sheets and marks.csv in {args.marking}" if args.marking else "")
           + (f"; merged the marks in {args.marks}" if args.marks else ""))
+    if rows.isolation_note:
+        print(f"warning: {rows.isolation_note} See docs/grader.md, 'Isolation'.", file=sys.stderr)
     for line in summary_lines(rows):
         print(line)
     return 0

@@ -8,6 +8,7 @@ them back in the grader's process.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import datetime as _dt
 import json
 import os
@@ -33,6 +34,8 @@ class Limits:
     processes: int = 64
     #: after a timed-out cell is interrupted, how long to wait for it to stop before killing the kernel
     grace: float = 3.0
+    #: bytes the kernel may write in its scratch folder and in /tmp (contained mode: each a tmpfs of this size)
+    scratch: int = 512 * 1024**2
 
 
 # --------------------------------------------------------------------------- the answers cell
@@ -179,13 +182,18 @@ class _Stop(Exception):
     """The kernel was stopped on purpose (ignored an interrupt, or the notebook deadline passed)."""
 
 
-def _sandbox_spec_manager():
+def _sandbox_spec_manager(prefix: list[str] | None = None):
+    """The kernel spec: the limited kernel, wrapped in *prefix* (a bwrap command) when contained.
+
+    A contained kernel runs in a new session, out of reach of the grader's signals,
+    so it is interrupted by a message on its control channel instead.
+    """
     from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 
     spec = KernelSpec(
-        argv=[sys.executable, "-m", "resetlab._sandbox_kernel", "-f", "{connection_file}"],
+        argv=[*(prefix or []), sys.executable, "-m", "resetlab._sandbox_kernel", "-f", "{connection_file}"],
         display_name="Reset Lab sandbox (Python)", language="python",
-        metadata={}, interrupt_mode="signal",
+        metadata={}, interrupt_mode="message" if prefix else "signal",
     )
 
     class _Specs(KernelSpecManager):
@@ -278,7 +286,7 @@ async def _kill(km) -> None:
             pass
 
 
-def _kernel_env(home: Path, limits: Limits) -> dict[str, str]:
+def _kernel_env(home: Path, limits: Limits, contained: bool = False) -> dict[str, str]:
     """The whole environment of a learner's kernel: nothing of the grader's beyond these."""
     package_parent = str(Path(__file__).resolve().parents[2])  # the folder holding resetlab/
     env = {
@@ -297,18 +305,34 @@ def _kernel_env(home: Path, limits: Limits) -> dict[str, str]:
         "RESETLAB_LIMIT_CPU": str(int(limits.notebook_timeout) + 5),
         "RESETLAB_LIMIT_FSIZE": str(int(limits.file_size)),
     }
-    if limits.processes and hasattr(os, "getuid") and os.getuid() != 0:
+    root = hasattr(os, "getuid") and os.getuid() == 0
+    if limits.processes and hasattr(os, "getuid") and not root:
         # RLIMIT_NPROC counts every process and thread of this user, the grader's included.
         env["RESETLAB_LIMIT_NPROC"] = str(_user_processes() + int(limits.processes))
-    for name in ("RESETLAB_DATA", "LC_ALL", "SYSTEMROOT"):
+    elif limits.processes and contained and root:
+        # root is exempt from RLIMIT_NPROC; a contained kernel becomes nobody, whose count it is (other kernels too)
+        from ._contain import NOBODY
+
+        env["RESETLAB_SANDBOX_UID"] = str(NOBODY)
+        env["RESETLAB_LIMIT_NPROC"] = str(_user_processes(NOBODY) + 8 * int(limits.processes))
+    for name in ("LC_ALL", "SYSTEMROOT"):
         if os.environ.get(name):
             env[name] = os.environ[name]
+    if os.environ.get("RESETLAB_DATA"):
+        # resolved here: the kernel's HOME is its scratch folder, so "~/..." would point inside it
+        from .._paths import data_dir
+        from ..errors import ResetLabError
+
+        try:
+            env["RESETLAB_DATA"] = str(data_dir().resolve())
+        except ResetLabError:
+            env["RESETLAB_DATA"] = os.environ["RESETLAB_DATA"]
     return env
 
 
-def _user_processes() -> int:
-    """How many processes and threads this user runs now (Linux /proc; a safe guess elsewhere)."""
-    uid = os.getuid()
+def _user_processes(uid: int | None = None) -> int:
+    """How many processes and threads *uid* (default: this user) runs now (Linux /proc; a safe guess elsewhere)."""
+    uid = os.getuid() if uid is None else uid
     count = 0
     try:
         for entry in os.scandir("/proc"):
@@ -329,7 +353,7 @@ def _matplotlib_cache() -> Path | None:
     return path if path.is_dir() else None
 
 
-async def run_notebook(nb: Any, variables: list[str], workdir: Path, limits: Limits) -> RunResult:
+async def run_notebook(nb: Any, variables: list[str], workdir: Path, limits: Limits, isolation: str = "limited") -> RunResult:
     """Run *nb* in a sandboxed kernel from *workdir*; return errors, timeouts and the answers.
 
     When the kernel dies or has to be killed at cell *k* (``os._exit``, a crash,
@@ -350,11 +374,11 @@ async def run_notebook(nb: Any, variables: list[str], workdir: Path, limits: Lim
             cell["execution_count"] = None
     cells = list(nb.cells)
 
-    first = await _attempt(nb, cells, variables, workdir, home, limits)
+    first = await _attempt(nb, cells, variables, workdir, home, limits, isolation)
     result = _summarise(first, cells, limits)
     stopped_at = first.client.current
     if result.answers is None and first.client.stopped in ("died", "ignored") and 0 < stopped_at < len(cells):
-        again = await _attempt(nb, cells[:stopped_at], variables, workdir, home, limits)
+        again = await _attempt(nb, cells[:stopped_at], variables, workdir, home, limits, isolation)
         if again.answers is not None and not again.client.stopped:
             result.answers = again.answers
             result.fatal += f"; the grader ran cells 1 to {stopped_at} again without it and scored the answers they define"
@@ -369,7 +393,38 @@ class _Attempt:
     collect_index: int
 
 
-async def _attempt(nb: Any, cells: list[Any], variables: list[str], workdir: Path, home: Path, limits: Limits) -> _Attempt:
+def _contained_manager(workdir: Path, home: Path, limits: Limits):
+    """A kernel manager whose kernel runs in a bwrap sandbox and talks over IPC sockets in a folder of its own."""
+    from jupyter_client import AsyncKernelManager
+
+    from .. import _paths
+    from ..errors import ResetLabError
+    from ._contain import NOBODY, prepare_ipc, sandbox_argv
+
+    ipc = workdir.parent / f"{workdir.name}-ipc-{secrets.token_hex(4)}"
+    prepare_ipc(ipc)
+    read_only = [Path(__file__).resolve().parents[1]]  # the course's package
+    try:
+        read_only.append(_paths.data_dir().resolve())
+    except ResetLabError:
+        pass  # the notebook will say there is no data, as it would anywhere
+    extra = [(p, str(p)) for p in sorted(home.glob("matplotlib/*.json"))]
+    extra += [(p, str(p)) for p in sorted(workdir.glob("*.ipynb"))]
+    prefix = sandbox_argv(workdir, ipc, read_only, limits.scratch, extra)
+
+    class _ContainedManager(AsyncKernelManager):
+        def write_connection_file(self, **kwargs: Any) -> None:
+            super().write_connection_file(**kwargs)
+            if os.getuid() == 0:  # the kernel reads it as nobody; the folder is shared with that kernel only
+                os.chown(self.connection_file, NOBODY, NOBODY)
+
+    km = _ContainedManager(kernel_name="resetlab-sandbox", kernel_spec_manager=_sandbox_spec_manager(prefix),
+                           transport="ipc", ip=str(ipc / "k"), connection_file=str(ipc / "kernel.json"))
+    return km, ipc
+
+
+async def _attempt(nb: Any, cells: list[Any], variables: list[str], workdir: Path, home: Path, limits: Limits,
+                   isolation: str = "limited") -> _Attempt:
     """Run *cells* plus the grader's answers cell once, in a fresh sandboxed kernel."""
     from jupyter_client import AsyncKernelManager
     from nbclient.exceptions import DeadKernelError
@@ -378,7 +433,12 @@ async def _attempt(nb: Any, cells: list[Any], variables: list[str], workdir: Pat
     marker = f"@@resetlab-answers-{secrets.token_hex(16)}@@"
     nb.cells = [_fresh_copy(c) for c in cells] + [new_code_cell(collect_cell_source(variables, marker))]
     collect_index = len(nb.cells) - 1
-    km = AsyncKernelManager(kernel_name="resetlab-sandbox", kernel_spec_manager=_sandbox_spec_manager())
+    contained = isolation == "contained"
+    ipc = None
+    if contained:
+        km, ipc = _contained_manager(workdir, home, limits)
+    else:
+        km = AsyncKernelManager(kernel_name="resetlab-sandbox", kernel_spec_manager=_sandbox_spec_manager())
     log = open(workdir / "kernel.log", "ab")  # the kernel's own stdout/stderr, never the grader's terminal
     client = _client_class()(
         nb, km, limits=limits, skip_cap=collect_index,
@@ -395,7 +455,7 @@ async def _attempt(nb: Any, cells: list[Any], variables: list[str], workdir: Pat
     timer = asyncio.get_running_loop().call_later(limits.notebook_timeout, on_deadline)
     try:
         await asyncio.wait_for(
-            client.async_execute(cwd=str(workdir), env=_kernel_env(home, limits), stdout=log, stderr=log),
+            client.async_execute(cwd=str(workdir), env=_kernel_env(home, limits, contained), stdout=log, stderr=log),
             limits.notebook_timeout + limits.grace + 10,
         )
     except _Stop:
@@ -408,6 +468,8 @@ async def _attempt(nb: Any, cells: list[Any], variables: list[str], workdir: Pat
         client.stopped = client.stopped or f"error:{type(exc).__name__}"
     finally:
         timer.cancel()
+        # nbclient leaves its exit hook registered when a kernel fails to start; it would print a traceback at exit
+        atexit.unregister(client._cleanup_kernel)
         await _kill(km)
         try:
             await km.cleanup_resources()
@@ -416,6 +478,8 @@ async def _attempt(nb: Any, cells: list[Any], variables: list[str], workdir: Pat
         if client.kc is not None:
             client.kc.stop_channels()
         log.close()
+        if ipc is not None:
+            shutil.rmtree(ipc, ignore_errors=True)
     outputs = nb.cells[collect_index].get("outputs", [])
     text = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
     return _Attempt(client, parse_answers(text, marker), collect_index)

@@ -19,7 +19,7 @@ MISSING = "no hand-in"  # a learner on the roster with no file at all
 STATUSES = (GRADED, PARTIAL, FAILED, BLANK, NOT_COUNTED, INVALID, DUPLICATE, MISSING)
 
 FIXED_COLUMNS = ("file", "learner", "learner_id", "lms", "lms_id", "notebook")
-TAIL_COLUMNS = ("total", "max", "status", "late", "flags", "reason")
+TAIL_COLUMNS = ("total", "max", "status", "late", "flags", "isolation", "reason")
 
 
 @dataclass
@@ -54,6 +54,8 @@ class Row:
     #: from the roster, for the LMS files (not written to grades.csv)
     login: str = ""
     email: str = ""
+    #: how the learner's code ran: "contained" (a bubblewrap sandbox) or "limited"; "" when nothing ran
+    isolation: str = ""
     #: folded name or roster id: rows with the same key are the same person
     key: str = ""
 
@@ -66,7 +68,7 @@ class Row:
                "lms": self.lms, "lms_id": _cell(self.lms_id), "notebook": _cell(self.notebook)}
         row.update({qid: self.scores.get(qid, "") for qid in question_ids})
         row.update({"total": self.total, "max": self.max, "status": self.status, "late": "late" if self.late else "",
-                    "flags": _cell("; ".join(self.flags)), "reason": _cell(self.reason)})
+                    "flags": _cell("; ".join(self.flags)), "isolation": self.isolation, "reason": _cell(self.reason)})
         return row
 
     @property

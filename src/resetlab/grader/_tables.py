@@ -80,7 +80,7 @@ def read_csv(path: Path) -> list[Row]:
                   total=int(values["total"]) if values["total"].strip().isdigit() else "",
                   max=int(values["max"]) if values["max"].strip().isdigit() else "",
                   status=values["status"], reason=values["reason"], results=results,
-                  flags=[f for f in values["flags"].split("; ") if f], learner_id=learner_id, lms_id=values["lms_id"], lms=values["lms"],
+                  flags=[f for f in values["flags"].split("; ") if f], learner_id=learner_id, lms_id=values["lms_id"], lms=values["lms"], isolation=values["isolation"],
                   late=values["late"] == "late")
         row.key = "id:" + fold(learner_id) if learner_id else ("name:" + fold(row.learner) if not row.learner.startswith("(unknown") else "file:" + row.file)
         rows.append(row)
