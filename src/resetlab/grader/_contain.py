@@ -15,9 +15,9 @@
   IPC and UTS namespaces, a new session (no terminal to inject keys into), and
   ``--die-with-parent``;
 * no capabilities: as an unprivileged user bwrap adds a user namespace and drops
-  them all; run as root, the kernel switches to the ``nobody`` user before any
-  learner code runs (``_sandbox_kernel``), which drops them and makes the process
-  limit count (root is exempt from it).
+  them all; run as root, the kernel switches to an unused user id of its own
+  (``SANDBOX_UIDS``) before any learner code runs (``_sandbox_kernel``), which drops
+  them and makes the process limit count (root is exempt from it).
 
 The kernel talks to the grader over IPC sockets in a folder shared only with that
 kernel; nbclient and the scoring stay in the grader's process.
@@ -28,6 +28,7 @@ only.  What each mode guarantees is in ``docs/grader.md``.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import shutil
 import subprocess
@@ -38,8 +39,15 @@ CONTAINED = "contained"
 LIMITED = "limited"
 ISOLATIONS = (CONTAINED, LIMITED)
 
-#: The user a root grader's kernels become (Debian's nobody).
-NOBODY = 65534
+#: A root grader's kernels each become a user of their own from this range (no account, no files of its own):
+#: the process limit counts per user, so one kernel's fork bomb cannot starve the kernels beside it.
+SANDBOX_UIDS = range(200_000, 250_000)
+_next_uid = itertools.count()
+
+
+def sandbox_uid() -> int:
+    """A user id for the next contained kernel (only used when the grader runs as root)."""
+    return SANDBOX_UIDS[next(_next_uid) % len(SANDBOX_UIDS)]
 
 _ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "passwd", "group", "nsswitch.conf", "localtime",
         "fonts", "alternatives", "mime.types", "hosts")
@@ -53,7 +61,7 @@ def _as_root() -> bool:
 def _namespace_flags() -> list[str]:
     common = ["--die-with-parent", "--new-session", "--hostname", "resetlab-sandbox"]
     if _as_root():
-        # no user namespace: the kernel switches to nobody itself, which needs these two, then has none
+        # no user namespace: the kernel switches to a user of its own, which needs these two, then has none
         return ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
                 "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", *common]
     return ["--unshare-all", "--cap-drop", "ALL", *common]
@@ -143,9 +151,10 @@ def sandbox_argv(workdir: Path, ipc: Path, read_only: list[Path], scratch_bytes:
                 out += ["--perms", "0755", "--dir", str(parent)]
         return out
 
+    # /tmp first: a tmpfs mounted later would hide what is bound beneath it (a course copy in /tmp, say)
+    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", "/tmp"]
     for path in [*_python_paths(), *(str(p) for p in read_only)]:
         args += [*parents(path), "--ro-bind", path, path]
-    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", "/tmp"]
     args += [*parents(str(workdir)), *parents(str(ipc))]
     args += ["--perms", "0777", "--size", str(scratch_bytes), "--tmpfs", str(workdir)]
     for sub in ("home", "home/tmp", "home/matplotlib"):
@@ -157,8 +166,8 @@ def sandbox_argv(workdir: Path, ipc: Path, read_only: list[Path], scratch_bytes:
     return args
 
 
-def prepare_ipc(ipc: Path) -> None:
-    """The socket folder, writable by the kernel's user (nobody, when the grader runs as root)."""
+def prepare_ipc(ipc: Path, uid: int | None) -> None:
+    """The socket folder, writable by the kernel's user (*uid*, when the grader runs as root) and no one else."""
     ipc.mkdir(mode=0o700)
-    if _as_root():
-        os.chown(ipc, NOBODY, NOBODY)
+    if uid is not None and _as_root():
+        os.chown(ipc, uid, uid)

@@ -191,7 +191,8 @@ def _sandbox_spec_manager(prefix: list[str] | None = None):
     from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 
     spec = KernelSpec(
-        argv=[*(prefix or []), sys.executable, "-m", "resetlab._sandbox_kernel", "-f", "{connection_file}"],
+        # abspath, not realpath: "x/../.venv/bin/python" needs x inside a sandbox, and the venv's own link must stay
+        argv=[*(prefix or []), os.path.abspath(sys.executable), "-m", "resetlab._sandbox_kernel", "-f", "{connection_file}"],
         display_name="Reset Lab sandbox (Python)", language="python",
         metadata={}, interrupt_mode="message" if prefix else "signal",
     )
@@ -286,7 +287,7 @@ async def _kill(km) -> None:
             pass
 
 
-def _kernel_env(home: Path, limits: Limits, contained: bool = False) -> dict[str, str]:
+def _kernel_env(home: Path, limits: Limits, uid: int | None = None) -> dict[str, str]:
     """The whole environment of a learner's kernel: nothing of the grader's beyond these."""
     package_parent = str(Path(__file__).resolve().parents[2])  # the folder holding resetlab/
     env = {
@@ -309,12 +310,11 @@ def _kernel_env(home: Path, limits: Limits, contained: bool = False) -> dict[str
     if limits.processes and hasattr(os, "getuid") and not root:
         # RLIMIT_NPROC counts every process and thread of this user, the grader's included.
         env["RESETLAB_LIMIT_NPROC"] = str(_user_processes() + int(limits.processes))
-    elif limits.processes and contained and root:
-        # root is exempt from RLIMIT_NPROC; a contained kernel becomes nobody, whose count it is (other kernels too)
-        from ._contain import NOBODY
-
-        env["RESETLAB_SANDBOX_UID"] = str(NOBODY)
-        env["RESETLAB_LIMIT_NPROC"] = str(_user_processes(NOBODY) + 8 * int(limits.processes))
+    elif uid is not None and root:
+        # root is exempt from RLIMIT_NPROC; a contained kernel becomes a user of its own, so the limit counts
+        env["RESETLAB_SANDBOX_UID"] = str(uid)
+        if limits.processes:
+            env["RESETLAB_LIMIT_NPROC"] = str(_user_processes(uid) + 4 * int(limits.processes))
     for name in ("LC_ALL", "SYSTEMROOT"):
         if os.environ.get(name):
             env[name] = os.environ[name]
@@ -399,10 +399,11 @@ def _contained_manager(workdir: Path, home: Path, limits: Limits):
 
     from .. import _paths
     from ..errors import ResetLabError
-    from ._contain import NOBODY, prepare_ipc, sandbox_argv
+    from ._contain import prepare_ipc, sandbox_argv, sandbox_uid
 
+    uid = sandbox_uid() if os.getuid() == 0 else None
     ipc = workdir.parent / f"{workdir.name}-ipc-{secrets.token_hex(4)}"
-    prepare_ipc(ipc)
+    prepare_ipc(ipc, uid)
     read_only = [Path(__file__).resolve().parents[1]]  # the course's package
     try:
         read_only.append(_paths.data_dir().resolve())
@@ -415,12 +416,12 @@ def _contained_manager(workdir: Path, home: Path, limits: Limits):
     class _ContainedManager(AsyncKernelManager):
         def write_connection_file(self, **kwargs: Any) -> None:
             super().write_connection_file(**kwargs)
-            if os.getuid() == 0:  # the kernel reads it as nobody; the folder is shared with that kernel only
-                os.chown(self.connection_file, NOBODY, NOBODY)
+            if uid is not None:  # the kernel reads it as its own user; the folder is shared with that kernel only
+                os.chown(self.connection_file, uid, uid)
 
     km = _ContainedManager(kernel_name="resetlab-sandbox", kernel_spec_manager=_sandbox_spec_manager(prefix),
                            transport="ipc", ip=str(ipc / "k"), connection_file=str(ipc / "kernel.json"))
-    return km, ipc
+    return km, ipc, uid
 
 
 async def _attempt(nb: Any, cells: list[Any], variables: list[str], workdir: Path, home: Path, limits: Limits,
@@ -434,9 +435,9 @@ async def _attempt(nb: Any, cells: list[Any], variables: list[str], workdir: Pat
     nb.cells = [_fresh_copy(c) for c in cells] + [new_code_cell(collect_cell_source(variables, marker))]
     collect_index = len(nb.cells) - 1
     contained = isolation == "contained"
-    ipc = None
+    ipc = uid = None
     if contained:
-        km, ipc = _contained_manager(workdir, home, limits)
+        km, ipc, uid = _contained_manager(workdir, home, limits)
     else:
         km = AsyncKernelManager(kernel_name="resetlab-sandbox", kernel_spec_manager=_sandbox_spec_manager())
     log = open(workdir / "kernel.log", "ab")  # the kernel's own stdout/stderr, never the grader's terminal
@@ -455,7 +456,7 @@ async def _attempt(nb: Any, cells: list[Any], variables: list[str], workdir: Pat
     timer = asyncio.get_running_loop().call_later(limits.notebook_timeout, on_deadline)
     try:
         await asyncio.wait_for(
-            client.async_execute(cwd=str(workdir), env=_kernel_env(home, limits, contained), stdout=log, stderr=log),
+            client.async_execute(cwd=str(workdir), env=_kernel_env(home, limits, uid), stdout=log, stderr=log),
             limits.notebook_timeout + limits.grace + 10,
         )
     except _Stop:
