@@ -173,6 +173,10 @@ def limited(tmp_path_factory):
 # --------------------------------------------------------------------------- contained: everything refused
 
 
+def test_the_report_says_how_learner_code_ran(contained, limited):
+    assert "Learner code ran contained" in contained["outputs"] and "Learner code ran limited" in limited["outputs"]
+
+
 def test_contained_nothing_from_outside_the_submission_reaches_any_output(contained):
     for secret in [*SECRETS.values(), "LOOPBACK-SERVICE-REACHED", "root:"]:
         assert secret not in contained["outputs"]

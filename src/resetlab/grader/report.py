@@ -606,6 +606,11 @@ def render_report(rows: Iterable[Any], *, title: str = DEFAULT_TITLE, generated:
     files = sum(1 for r in rows if getattr(r, "file", ""))  # a roster learner with no hand-in is a row, not a file
     summary = (f"{files} file{'s' * (files != 1)} graded; {len(counted)} count{'s' * (len(counted) == 1)} "
                f"as learners' work, from {learners} learner{'s' * (learners != 1)}.")
+    modes = sorted({str(getattr(r, "isolation", "")) for r in rows} - {""})
+    if modes:
+        said = {"contained": "contained (each notebook in a sandbox of its own: no network, none of your files)",
+                "limited": "limited (resource limits only: learner code could reach your files and the network)"}
+        summary += " Learner code ran " + " and ".join(said.get(m, _esc(m, 40)) for m in modes) + "."
     if generated is not None:
         stamp = generated.isoformat(sep=" ") if isinstance(generated, _dt.datetime) else (
             generated.isoformat() if isinstance(generated, _dt.date) else generated)
