@@ -61,7 +61,7 @@ def apply_limits(environ: dict[str, str]) -> dict[str, int]:
 
 def become(uid: int) -> None:
     """Switch to *uid* (and its group, no supplementary groups) for good: a root grader's contained
-    kernel becomes nobody, which leaves it no capabilities and makes RLIMIT_NPROC count."""
+    kernel becomes a user of its own, which leaves it no capabilities and makes RLIMIT_NPROC count."""
     os.setgroups([])
     os.setgid(uid)
     os.setuid(uid)
