@@ -150,10 +150,10 @@ def test_readme_gives_exactly_two_setup_commands_that_the_makefile_has():
 
 
 def test_ci_runs_the_readme_test_command():
-    """.ci/run installs chromium with apt and runs `make test`, the README's command, as a command line."""
+    """.ci/run installs chromium and bubblewrap with apt and runs `make test`, the README's command, as a command line."""
     lines = [l.strip() for l in (REPO / ".ci" / "run").read_text().splitlines()]
     assert "make test" in lines
-    assert any(l.startswith("apt-get install") and "chromium" in l for l in lines)
+    assert any(l.startswith("apt-get install") and "chromium" in l and "bubblewrap" in l for l in lines)
 
 
 def test_build_data_command_writes_where_asked(tmp_path):
