@@ -191,8 +191,8 @@ def _select(page, css: str):
 def _choose_by_keyboard(page, css: str, *keys: str):
     """Focus a menu, open it with Space, move with arrow keys and confirm with Enter.
 
-    On a closed menu JupyterLab's notebook shortcuts take the arrow keys (and letters such as
-    a, b, m) before the menu does (jupyter-widgets/ipywidgets#3912); an open menu gets them.
+    (Keys on a closed menu reach the menu too, with the course's settings: see
+    test_keys_pressed_on_a_widget_menu_reach_the_menu_not_jupyterlab.)
     """
     _select(page, css).focus()
     page.keyboard.press("Space")
@@ -520,3 +520,64 @@ def test_the_marking_desk_runs_and_saves_a_level_chosen_by_keyboard(pages):
     _wait_text(desk.locator("h3").first, r"q3\.6: ben")
     assert page.locator(".jp-NotebookPanel .jp-Cell").count() == cells_before
     assert not bs.cell_errors(page)
+
+
+# ---------------------------------------------------------------- keys on a widget stay in the widget
+
+_LETTERS = [chr(c) for c in range(ord("a"), ord("z") + 1)]
+_KEYS = [*_LETTERS, *"123456", "ArrowDown", "ArrowUp", "ArrowLeft", "ArrowRight", "Shift+ArrowDown", "Shift+ArrowUp",
+         "Shift+M", "Shift+L", "Shift+J", "Shift+K", "Shift+A", "Shift+B", "Shift+R", "Shift+Z"]
+
+
+def _cells(page) -> list[str]:
+    """Each cell of the open notebook as its type (code, markdown, raw), top to bottom."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll('.jp-Notebook .jp-Cell')).map(c =>
+        c.classList.contains('jp-CodeCell') ? 'code' : c.classList.contains('jp-MarkdownCell') ? 'markdown' : 'raw')""")
+
+
+def _press_all_on(page, select, before: list[str]) -> list[str]:
+    """Press every key JupyterLab binds in command mode on the focused, closed menu; return the values it took."""
+    values = []
+    for key in _KEYS:
+        select.focus()
+        page.keyboard.press(key)
+        page.wait_for_timeout(30)
+        assert _cells(page) == before, f"pressing {key} on a widget menu changed the notebook's cells"
+        assert select.evaluate("e => e === document.activeElement"), f"pressing {key} moved the focus off the menu"
+        values.append(select.input_value())
+    return values
+
+
+def test_keys_pressed_on_a_widget_menu_reach_the_menu_not_jupyterlab(pages):
+    """Every letter, digit and arrow on a focused, closed menu: the cell stays as it was and the menu moves
+    as a native menu does (type-ahead, arrows); Tab still leaves it (jupyter-widgets/ipywidgets#3912)."""
+    page = pages.open("scratch/probe.ipynb")
+    before = _cells(page)
+    select = _select(page, "rl-probe-pick")
+    _press_all_on(page, select, before)
+    moves = [("g", "gamma"), ("b", "beta"), ("ArrowUp", "alpha"), ("ArrowDown", "beta"), ("a", "alpha")]
+    for key, wanted in moves:  # one key at a time, past the browser's type-ahead pause
+        select.focus()
+        page.wait_for_timeout(1100)
+        page.keyboard.press(key)
+        _wait_text(page.locator(".rl-probe-shown"), rf"^{wanted}\|")
+        assert _cells(page) == before
+    select.focus()
+    page.keyboard.press("Tab")
+    assert not select.evaluate("e => e === document.activeElement"), "Tab did not leave the menu"
+    assert _cells(page) == before
+
+
+@pytest.mark.parametrize("lesson", sorted(n for n, r in WIDGET_LESSONS.items() if "rl-comparer" in r)[:1])
+def test_keys_on_every_menu_of_a_course_widget_stay_in_the_widget(pages, lesson):
+    """The Comparer's and the timeline's menus in a lesson: no key turns a cell into Markdown, adds or moves one."""
+    page = pages.open(f"notebooks/{lesson}")
+    before = _cells(page)
+    menus = page.locator(".rl-comparer select, .rl-timeline select")
+    assert menus.count() >= 2
+    for i in range(menus.count()):
+        select = menus.nth(i)
+        select.scroll_into_view_if_needed()
+        start = select.input_value()
+        _press_all_on(page, select, before)
+        select.select_option(start)  # leave the widget as the other tests expect it

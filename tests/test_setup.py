@@ -181,3 +181,19 @@ def test_command_line_mistakes_are_one_sentence_not_a_traceback(tmp_path):
         assert result.returncode == 1, args
         assert "Traceback" not in result.stderr and result.stderr.startswith("error: "), (args, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1, args
+
+
+def test_lab_settings_leave_every_command_mode_key_on_a_widget_to_the_widget():
+    """config/lab-overrides.json disables each notebook command-mode shortcut of the installed JupyterLab
+    and binds it again outside widgets only; a JupyterLab upgrade that adds one fails here (run lab-settings)."""
+    import json
+
+    from resetlab._lab_settings import OUTSIDE_WIDGETS, SHORTCUTS_PLUGIN, command_mode_shortcuts
+
+    shipped = json.loads((REPO / "config" / "lab-overrides.json").read_text(encoding="utf-8"))[SHORTCUTS_PLUGIN]["shortcuts"]
+    expected = command_mode_shortcuts()
+    assert len(expected) > 30  # M, A, B, J, K, Y, R, the arrows... (the schemas were found)
+    for shortcut in expected:
+        assert {**shortcut, "disabled": True} in shipped, shortcut
+        assert {**shortcut, "selector": shortcut["selector"] + OUTSIDE_WIDGETS} in shipped, shortcut
+    assert len(shipped) == 2 * len(expected)

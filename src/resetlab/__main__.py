@@ -1,9 +1,10 @@
-"""Command line: ``python -m resetlab build-data | check-data | grade | make-exercises | execute | release | links | environment``."""
+"""Command line: ``python -m resetlab build-data | check-data | grade | make-exercises | execute | release | links | environment | lab-settings``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from .errors import ResetLabError
 
@@ -30,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     for part in ("owner", "repo", "tag", "branch"):
         links.add_argument(f"--{part}", help=f"build the links for another {part} than config/launch.toml's")
     links.add_argument("--write", nargs="+", metavar="FILE", help="rewrite the Binder and nbgitpuller links in these files")
+    lab = sub.add_parser("lab-settings", help="(maintainers) write config/lab-overrides.json's shortcuts from the installed JupyterLab")
+    lab.add_argument("--check", action="store_true", help="only say whether the file is up to date (exit 1 if not)")
     environment = sub.add_parser("environment", help="(maintainers) write environment.yml from requirements/runtime.txt")
     environment.add_argument("--check", action="store_true", help="only say whether environment.yml is up to date (exit 1 if not)")
     grade = sub.add_parser("grade", help="grade a folder of submitted exercise notebooks into a CSV (exit 2 on a usage error)")
@@ -83,6 +86,14 @@ def main(argv: list[str] | None = None) -> int:
 
             path = write_environment(check=args.check)
             print(f"{path.name} is up to date" if args.check else f"wrote {path.name} from requirements/runtime.txt")
+        elif args.command == "lab-settings":
+            from ._lab_settings import write
+
+            path, same = write(Path(__file__).resolve().parents[2] / "config" / "lab-overrides.json", check=args.check)
+            if args.check and not same:
+                print(f"error: {path.name} does not match this JupyterLab's shortcuts; run 'python -m resetlab lab-settings'.", file=sys.stderr)
+                return 1
+            print(f"{path.name} is up to date" if same else f"wrote {path.name}: notebook shortcuts leave keys on widgets to the widgets")
         elif args.command == "grade":
             from .grader import run_command
 
