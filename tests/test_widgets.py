@@ -194,3 +194,13 @@ def test_any_choice_shows_its_label(statements):
     comparer = Comparer(statements, left={"speaker": "Bush"}, right={"speaker": "Obama"})
     assert comparer.left_topic.label == "any topic" and comparer.left_topic.index == 0
     assert comparer.choices("left") == {"speaker": "Bush", "event": None, "topic": None}
+
+
+def test_comparer_says_when_both_panes_show_the_same_statements(statements):
+    """Same statements on both sides: a one-line note (widget and fallback); different ones: none."""
+    comparer = Comparer(statements, left={"speaker": "Medvedev"}, right={"speaker": "Medvedev"})
+    assert "Both panes show the same 5 statements" in comparer.note.value
+    assert "Both panes show the same 5 statements" in comparer.fallback()
+    comparer.left_event.value = "g8-toyako-2008"
+    assert comparer.note.value == "" and "Both panes" not in comparer.fallback()
+    assert "rl-comparer-note" in classes(comparer)

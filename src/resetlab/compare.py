@@ -151,6 +151,25 @@ def shared_words(left_quotes, right_quotes) -> tuple[str, ...]:
     return tuple(sorted(set(vocabulary(left_quotes)) & set(vocabulary(right_quotes))))
 
 
+def same_statements_note(left: pd.DataFrame, right: pd.DataFrame) -> str:
+    """One sentence when both panes show exactly the same statements, else "".
+
+    Then every word is "shared", which says nothing about the speakers: the
+    learner has most likely left a menu unchanged.
+
+    >>> import resetlab
+    >>> st = resetlab.load_statements()
+    >>> same_statements_note(pane_statements(st, "Obama"), pane_statements(st, "Obama", "london-2009"))[:40]
+    'Both panes show the same 3 statements, s'
+    """
+    ids = set(left["statement_id"])
+    if not ids or ids != set(right["statement_id"]):
+        return ""
+    n = len(ids)
+    return (f"Both panes show the same {n} statement{'s' if n != 1 else ''}, so every word is shared: "
+            "change a menu in one pane to compare two different sets of quotes.")
+
+
 def pane_html(pane: pd.DataFrame, shared: tuple[str, ...] | frozenset[str], heading: str) -> str:
     """Return escaped HTML for one pane: a heading, the shared words in text, then each quote.
 

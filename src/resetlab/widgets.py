@@ -143,8 +143,10 @@ class Comparer(w.VBox):
             quotes.add_class(f"rl-{side}-quotes")
             setattr(self, f"{side}_quotes", quotes)
             columns.append(w.VBox([*menus.values(), quotes], layout=w.Layout(width="50%", padding="0 8px")))
+        self.note = w.HTML()  # says so when both panes show the same statements
+        self.note.add_class("rl-comparer-note")
         self.errors = w.Output()
-        super().__init__([w.HBox(columns), self.errors])
+        super().__init__([w.HBox(columns), self.note, self.errors])
         self.add_class("rl-comparer")
         self.update()
         for menus in self._controls.values():
@@ -186,10 +188,13 @@ class Comparer(w.VBox):
         self.shared = compare.shared_words(self.panes["left"]["quote"], self.panes["right"]["quote"])
         self.left_quotes.value = compare.pane_html(self.panes["left"], self.shared, self._heading("left"))
         self.right_quotes.value = compare.pane_html(self.panes["right"], self.shared, self._heading("right"))
+        self.note.value = esc(compare.same_statements_note(self.panes["left"], self.panes["right"]))
 
     def fallback(self) -> str:
         """Both panes as plain text (shared words as ``*word*``), for a view with no kernel."""
-        return "\n\n".join(compare.pane_text(self.panes[s], self.shared, self._heading(s)) for s in ("left", "right"))
+        text = "\n\n".join(compare.pane_text(self.panes[s], self.shared, self._heading(s)) for s in ("left", "right"))
+        note = compare.same_statements_note(self.panes["left"], self.panes["right"])
+        return f"{text}\n\n{note}" if note else text
 
     def __repr__(self) -> str:
         n_left, n_right = len(self.panes.get("left", ())), len(self.panes.get("right", ()))
