@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pandas as pd
 import pytest
+from support import DATA, REPO
 
 from resetlab import UsageError, load_events, load_sources, load_statements
 from resetlab import compare
@@ -130,10 +134,59 @@ def test_concordance_credits_quotes_to_their_speaker(sources, statements):
     assert list(hits["statement_id"]) == ["", "003-22"]
 
 
-def test_concordance_matches_whole_words_and_ignores_case(sources, statements):
-    """'arms' does not match 'harms'; 'IRAN' matches 'Iran' and 'Iran's'."""
-    assert all(h.lower() == "arms" for h in compare.concordance("arms", sources, statements)["match"])
-    assert len(compare.concordance("IRAN", sources, statements)) >= 5
+def test_concordance_exact_matches_whole_words_and_ignores_case(sources, statements):
+    """With exact=True, 'arms' matches only 'arms' and 'agree' not 'agreed'; 'IRAN' matches 'Iran' and 'Iran's'."""
+    assert all(h.lower() == "arms" for h in compare.concordance("arms", sources, statements, exact=True)["match"])
+    assert set(compare.concordance("agree", sources, statements, exact=True)["form"]) == {"agree"}
+    assert compare.concordance("trust", sources, statements, exact=True).empty
+    assert len(compare.concordance("IRAN", sources, statements, exact=True)) >= 5
+
+
+def test_concordance_finds_the_word_forms_that_contain_the_query(sources, statements):
+    """'trust' finds distrust, trusting and mistrust, and each row names the whole form that matched."""
+    hits = compare.concordance("trust", sources, statements)
+    assert list(hits["form"]) == ["distrust", "trusting", "mistrust"]
+    assert list(hits["match"]) == ["distrust", "trusting", "mistrust"]
+    for row in hits.itertuples(index=False):
+        assert sources[row.source_id].clean[row.clean_start : row.clean_end] == row.match
+    agree = set(compare.concordance("Agree", sources, statements)["form"])
+    assert {"agree", "agreed", "agreement", "disagreement", "disagreements", "disagree"} <= agree
+
+
+def test_concordance_forms_stop_at_hyphens_and_keep_apostrophes(sources, statements):
+    """A form is a word as the course counts words: 'Russia' finds Russia's, and 'missile-defense' gives 'defense'."""
+    forms = set(compare.concordance("russia", sources, statements)["form"])
+    assert {"russia", "russia's", "russian"} <= forms
+    assert set(compare.concordance("defense", sources, statements)["form"]) == {"defense"}
+    phrase = compare.concordance("missile defens", sources, statements)
+    assert set(phrase["form"]) == {"missile defense"}
+
+
+def test_concordance_finds_us_and_uk_spellings_either_way(sources, statements):
+    """'defence' finds the sources' 'defense' (and back), with or without exact, and so does every listed pair."""
+    us = compare.concordance("missile defense", sources, statements)
+    uk = compare.concordance("Missile Defence", sources, statements)
+    assert len(us) >= 4 and list(uk["clean_start"]) == list(us["clean_start"])
+    assert len(compare.concordance("defence", sources, statements, exact=True)) == len(
+        compare.concordance("defense", sources, statements, exact=True)) > 0
+    assert set(compare.concordance("programme", sources, statements, exact=True)["form"]) == {"program"}
+    assert set(compare.concordance("neighbouring", sources, statements)["form"]) == {"neighboring"}
+    assert set(compare.concordance("travelling", sources, statements)["form"]) == {"traveling"}
+
+
+def test_every_spelling_pair_is_one_the_course_data_use():
+    """Each US/UK pair in SPELLING_VARIANTS has a spelling in data/raw or data/statements.csv."""
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted((DATA / "raw").iterdir()) if p.is_file())
+    text = (text + (DATA / "statements.csv").read_text(encoding="utf-8")).lower()
+    assert ("defense", "defence") in compare.SPELLING_VARIANTS
+    for pair in compare.SPELLING_VARIANTS:
+        assert any(spelling in text for spelling in pair), pair
+
+
+def test_concordance_exact_must_be_true_or_false(sources, statements):
+    """exact='yes' is a plain sentence, not a silent truthy value."""
+    with pytest.raises(UsageError, match="exact should be True or False"):
+        compare.concordance("trust", sources, statements, exact="yes")
 
 
 def test_concordance_empty_query_is_a_plain_sentence(sources, statements):
@@ -147,7 +200,52 @@ def test_concordance_counts_add_up(sources, statements):
     hits = compare.concordance("Russia", sources, statements)
     counts = compare.concordance_counts(hits)
     assert counts["matches"].sum() == len(hits)
-    assert list(counts.columns) == ["source_id", "speaker", "matches"]
+    assert list(counts.columns) == ["source_id", "speaker", "forms", "matches"]
+
+
+def test_concordance_counts_and_lines_show_which_form_matched(sources, statements):
+    """The counts table lists the forms per speaker, and the HTML and text lines show each match's form."""
+    hits = compare.concordance("trust", sources, statements)
+    counts = compare.concordance_counts(hits)
+    assert counts.to_dict("records") == [
+        {"source_id": "003", "speaker": "(reporter's text)", "forms": "mistrust", "matches": 1},
+        {"source_id": "003", "speaker": "Yevgeny Volk", "forms": "distrust, trusting", "matches": 2}]
+    html = compare.concordance_html(hits)
+    assert "<th scope='col'>word form</th>" in html and "<mark><b>distrust</b></mark>" in html
+    assert "[mistrust]" in compare.concordance_text(hits)
+    assert compare.concordance_forms(hits) == {"distrust": 1, "mistrust": 1, "trusting": 1}
+
+
+def _lesson_4_markdown(cell_id: str) -> str:
+    cells = json.loads((REPO / "notebooks" / "04-comparing-the-leaders.ipynb").read_text(encoding="utf-8"))["cells"]
+    (cell,) = [c for c in cells if c.get("id") == cell_id]
+    return "".join(cell["source"])
+
+
+def test_lesson_4_finds_every_word_it_asks_learners_to_try(sources, statements):
+    """Each word lesson 4 says to try in the concordance has matches, and the lesson names the checkbox it describes."""
+    from resetlab import Concordance
+
+    intro = _lesson_4_markdown("cell-23")
+    tried = re.findall(r"`([^`]+)`", intro.split("try", 1)[1])
+    assert "trust" in tried
+    for word in tried:
+        assert len(compare.concordance(word, sources, statements)) > 0, word
+    label = Concordance(statements, sources, query="trust").exact.description
+    assert "**Whole words only**" in intro and label.startswith("Whole words only")
+
+
+def test_lesson_4_reading_of_the_word_counts_names_every_repeated_word(statements):
+    """The text under lesson 4's word-count table names every word the table shows more than once, and their number."""
+    leaders = statements[statements["speaker"].isin(["Bush", "Medvedev", "Obama"])]
+    table = compare.word_counts(leaders, by="speaker", top=5)
+    reading = _lesson_4_markdown("cell-22")
+    repeated = table[table["count"] > 1]
+    for word in repeated["word"]:
+        assert f'"{word}"' in reading, word
+    numbers = dict(enumerate("zero one two three four five six seven eight nine ten".split()))
+    twice = int((repeated["count"] == 2).sum())
+    assert f"{numbers.get(twice, twice)} words twice" in reading
 
 
 def test_concordance_html_escapes_context(sources, statements):

@@ -128,6 +128,33 @@ def test_concordance_escapes_hostile_quote_text(statements):
     assert "<img" not in conc.counts.value + conc.results.value
 
 
+def test_concordance_exact_checkbox_switches_between_forms_and_whole_words(statements):
+    """The labelled checkbox turns exact-word matching on and off, and the counts name the forms found."""
+    conc = Concordance(statements, query="trust")
+    (exact,) = [c for c in all_controls(conc) if isinstance(c, w.Checkbox)]
+    assert exact is conc.exact and exact.value is False and "rl-concordance-exact" in exact._dom_classes
+    assert exact.description.strip() and not exact.indent
+    assert len(conc.hits) == 3 and "in 3 word forms: distrust (1), mistrust (1), trusting (1)" in conc.counts.value
+    assert "<mark><b>distrust</b></mark>" in conc.results.value and "[trusting]" in conc.fallback()
+    exact.value = True
+    assert conc.hits.empty and "0 matches for" in conc.counts.value and "whole words only" in conc.counts.value
+    exact.value = False
+    assert len(conc.hits) == 3
+    assert Concordance(statements, query="trust", exact=True).hits.empty
+
+
+def test_concordance_echo_is_short_escaped_and_isolated(statements):
+    """A 10,000-character query is echoed in 60 characters or fewer, escaped, inside <bdi>."""
+    long_query = "\u202e<b>" + "x" * 10_000
+    conc = Concordance(statements, query=long_query)
+    (echo,) = re.findall(r"<bdi>(.*?)</bdi>", conc.counts.value)
+    assert echo.startswith("\u202e&lt;b&gt;x") and echo.endswith("…") and len(echo) < 80
+    assert "x" * 100 not in conc.counts.value + conc.fallback() + repr(conc)
+    assert len(repr(conc)) < 110
+    conc.query.value = "together"
+    assert "“<bdi>together</bdi>”" in conc.counts.value
+
+
 def test_timeline_explorer_filters_and_draws(statements):
     """The filter changes the events, the PNG and the text summary together."""
     explorer = TimelineExplorer()
@@ -162,6 +189,7 @@ def test_a_learners_own_table_with_missing_columns_or_bad_choices_is_one_sentenc
         (lambda: Comparer(statements, left="Bush"), "should be a dict"),
         (lambda: Concordance(statements.drop(columns=["speaker"])), "needs the column(s) 'speaker'"),
         (lambda: Concordance(statements, query=5), "as text (got int)"),
+        (lambda: Concordance(statements, exact="no"), "exact should be True or False"),
         (lambda: TimelineExplorer(load_events().drop(columns=["origin"])), "needs the column(s) 'origin'"),
         (lambda: TimelineExplorer(show="bogus"), "Cannot show 'bogus'"),
     ]

@@ -14,6 +14,10 @@ Choices that matter for reading the results:
 * The concordance searches the *cleaned* text of each source (no page
   furniture, straight quotes), and reports every match with its offsets in
   both the cleaned and the raw text, so a match can be found in the original.
+  It finds the word forms that *contain* the query (``trust`` finds
+  ``distrust``, ``trusting`` and ``mistrust``) and says which form matched;
+  ``exact=True`` keeps to whole words.  US and UK spellings of the words the
+  course's data use (``SPELLING_VARIANTS``) are found either way.
 * Timeline events keep the ``origin`` of ``load_events``: "in source" or
   "outside".  Figures tell them apart by marker shape and label, never by
   colour alone.
@@ -237,8 +241,36 @@ def topic_counts(statements: pd.DataFrame, rows: tuple[str, ...] = ("speaker", "
 # --------------------------------------------------------------------------- concordance
 
 _OUTSIDE_QUOTES = "(reporter's text)"
-CONCORDANCE_COLUMNS = ("source_id", "left", "match", "right", "clean_start", "clean_end",
+CONCORDANCE_COLUMNS = ("source_id", "left", "match", "form", "right", "clean_start", "clean_end",
                        "raw_start", "raw_end", "statement_id", "speaker")
+
+#: US and UK spellings found either way, one pair per word the course's data use (checked by a test).
+#: The sources are American; the course's own labels are British ("missile-defence" in ``topics.csv``),
+#: so a learner may type either.  Each pair is a stretch of a word, so it also covers its other forms.
+#:
+#: * defense / defence: "missile defense" in both sources and statements.csv; "missile-defence" topics
+#: * organization / organisation (as ``organiz``/``organis``): "undesirable organization", source 003's raw file
+#: * neighbor / neighbour: "neighboring Georgia" (source 003)
+#: * traveling / travelling: "Rice is traveling to Prague" (source 000)
+#: * program / programme: "nuclear enrichment program" (000), "civilian nuclear program" (003)
+#: * dialogue / dialog: "the dialogue on missile defense" (000), "constructive dialogue" (003)
+SPELLING_VARIANTS = (
+    ("defense", "defence"),
+    ("organiz", "organis"),
+    ("neighbor", "neighbour"),
+    ("traveling", "travelling"),
+    ("program", "programme"),
+    ("dialogue", "dialog"),
+)
+
+_SPELLINGS = {spelling: pair for pair in SPELLING_VARIANTS for spelling in pair}
+#: The longest spelling first, so "programme" is read as one spelling, not "program" and "me".
+_SPELLING_FINDER = re.compile("|".join(sorted(map(re.escape, _SPELLINGS), key=len, reverse=True)), re.IGNORECASE)
+
+#: A word form is a word as ``resetlab._text.WORD`` counts words: letters and digits, with an
+#: apostrophe inside (``Russia's``); hyphens, full stops and spaces end it.
+_FORM_BEFORE = r"(?<![^\W_])(?:[^\W_]+'(?=[^\W_]))*[^\W_]*"
+_FORM_AFTER = r"[^\W_]*(?:'[^\W_]+)*"
 
 
 def _flat(text: str) -> str:
@@ -249,40 +281,70 @@ def _flat(text: str) -> str:
 _QUERY_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u00a0": " "})
 
 
-def _pattern(query: str) -> re.Pattern:
+def _word_pattern(word: str) -> str:
+    """One query word as a regular expression, each listed spelling widened to its pair.
+
+    >>> _word_pattern("Defences")
+    '(?:defense|defence)s'
+    """
+    out, last = [], 0
+    for m in _SPELLING_FINDER.finditer(word):
+        out.append(re.escape(word[last : m.start()]))
+        out.append("(?:" + "|".join(map(re.escape, _SPELLINGS[m.group(0).lower()])) + ")")
+        last = m.end()
+    out.append(re.escape(word[last:]))
+    return "".join(out)
+
+
+def _pattern(query: str, exact: bool = False) -> re.Pattern:
     if not isinstance(query, str):
         msg = f"Type a word or phrase, as text, to search for (got {type(query).__name__})."
+        raise UsageError(msg)
+    if not isinstance(exact, bool):
+        msg = f"exact should be True or False (got {type(exact).__name__}): True finds whole words only."
         raise UsageError(msg)
     words = query.translate(_QUERY_FOLD).split()
     if not words:
         msg = "Type a word or phrase to search for (got an empty query)."
         raise UsageError(msg)
-    body = r"\s+".join(re.escape(w) for w in words)
-    start = r"\b" if re.match(r"\w", words[0]) else ""
-    end = r"\b" if re.search(r"\w$", words[-1]) else ""
+    body = r"\s+".join(_word_pattern(w) for w in words)
+    word_start, word_end = re.match(r"\w", words[0]), re.search(r"\w$", words[-1])
+    if exact:
+        start, end = (r"\b" if word_start else ""), (r"\b" if word_end else "")
+    else:
+        start, end = (_FORM_BEFORE if word_start else ""), (_FORM_AFTER if word_end else "")
     return re.compile(start + body + end, re.IGNORECASE)
 
 
 def concordance(query: str, sources: dict | None = None, statements: pd.DataFrame | None = None,
-                width: int = 40) -> pd.DataFrame:
+                width: int = 40, exact: bool = False) -> pd.DataFrame:
     """Find a word or phrase in the cleaned text of every source: keyword in context.
 
     Matching ignores case and treats any run of spaces or line breaks as one
-    space; a query that starts or ends with a letter matches whole words only
-    (``arms`` does not match ``harms``).
+    space.  A query finds the word forms that contain it: ``trust`` finds
+    ``distrust``, ``trusting`` and ``mistrust``, and a phrase is widened to
+    whole words at both ends.  With ``exact=True`` a query that starts or
+    ends with a letter matches whole words only (``arms`` does not match
+    ``harms``; ``trust`` finds nothing in these sources).  Either way, the US
+    and UK spellings in ``SPELLING_VARIANTS`` find each other (``defence``
+    finds the sources' ``defense``).
 
     Returns one row per match, in source order, with ``source_id``, the
-    ``left`` context, the ``match``, the ``right`` context (line breaks shown
-    as spaces), the match's offsets in the cleaned text (``clean_start``,
-    ``clean_end``) and in the raw file (``raw_start``, ``raw_end``), and, if
-    the match lies inside a quoted statement, its ``statement_id`` and
-    ``speaker`` (else the speaker is "(reporter's text)").
+    ``left`` context, the ``match`` as the source writes it, its ``form``
+    (lower case, the word form that matched), the ``right`` context (line
+    breaks shown as spaces), the match's offsets in the cleaned text
+    (``clean_start``, ``clean_end``) and in the raw file (``raw_start``,
+    ``raw_end``), and, if the match lies inside a quoted statement, its
+    ``statement_id`` and ``speaker`` (else the speaker is "(reporter's text)").
 
     >>> import resetlab
     >>> hits = concordance("sphere of influence", resetlab.load_sources(), resetlab.load_statements())
     >>> list(hits["statement_id"])
     ['', '003-17']
+    >>> list(concordance("trust", resetlab.load_sources(), resetlab.load_statements())["form"])
+    ['distrust', 'trusting', 'mistrust']
     """
+    pattern = _pattern(query, exact)
     if sources is None:
         from .sources import load_sources
 
@@ -291,7 +353,6 @@ def concordance(query: str, sources: dict | None = None, statements: pd.DataFram
         from .statements import load_statements
 
         statements = load_statements()
-    pattern = _pattern(query)
     require_columns(statements, CONCORDANCE_NEEDS, "statements table", "load_statements()")
     rows = []
     for sid in sorted(sources):
@@ -303,10 +364,12 @@ def concordance(query: str, sources: dict | None = None, statements: pd.DataFram
             inside = quotes[(quotes["start"] <= raw_start) & (quotes["end"] >= raw_end)]
             statement_id = str(inside.iloc[0]["statement_id"]) if len(inside) else ""
             speaker = str(inside.iloc[0]["speaker"]) if len(inside) else _OUTSIDE_QUOTES
+            match = _flat(m.group(0))
             rows.append({
                 "source_id": sid,
                 "left": _flat(text[max(0, m.start() - width) : m.start()]),
-                "match": _flat(m.group(0)),
+                "match": match,
+                "form": match.lower(),
                 "right": _flat(text[m.end() : m.end() + width]),
                 "clean_start": m.start(), "clean_end": m.end(),
                 "raw_start": raw_start, "raw_end": raw_end,
@@ -315,31 +378,55 @@ def concordance(query: str, sources: dict | None = None, statements: pd.DataFram
     return pd.DataFrame(rows, columns=list(CONCORDANCE_COLUMNS))
 
 
-def concordance_counts(hits: pd.DataFrame) -> pd.DataFrame:
-    """Count concordance matches per source and speaker (sorted), with a total row per source."""
+def _forms_of(hits: pd.DataFrame) -> pd.Series:
+    """Each match's form; a table made before forms were reported falls back to its lower-cased match."""
+    return hits["form"] if "form" in hits else hits["match"].str.lower()
+
+
+def concordance_forms(hits: pd.DataFrame) -> dict[str, int]:
+    """Count the matches per word form, forms in alphabetical order.
+
+    >>> concordance_forms(pd.DataFrame({"form": ["trusting", "distrust", "trusting"]}))
+    {'distrust': 1, 'trusting': 2}
+    """
     if hits.empty:
-        return pd.DataFrame({"source_id": pd.Series(dtype="str"), "speaker": pd.Series(dtype="str"), "matches": pd.Series(dtype="int64")})
-    counts = hits.groupby(["source_id", "speaker"], sort=True).size().rename("matches").reset_index()
-    return counts
+        return {}
+    return {str(form): int(n) for form, n in sorted(Counter(_forms_of(hits)).items())}
+
+
+def concordance_counts(hits: pd.DataFrame) -> pd.DataFrame:
+    """Count concordance matches per source and speaker (sorted), naming the word forms each one used.
+
+    ``forms`` lists the distinct forms that matched, alphabetically, separated by ", ".
+    """
+    if hits.empty:
+        return pd.DataFrame({"source_id": pd.Series(dtype="str"), "speaker": pd.Series(dtype="str"),
+                             "forms": pd.Series(dtype="str"), "matches": pd.Series(dtype="int64")})
+    frame = hits.assign(form=_forms_of(hits))
+    grouped = frame.groupby(["source_id", "speaker"], sort=True)
+    counts = grouped.size().rename("matches").reset_index()
+    forms = grouped["form"].agg(lambda f: ", ".join(sorted(set(f)))).rename("forms").reset_index()
+    return counts.merge(forms, on=["source_id", "speaker"])[["source_id", "speaker", "forms", "matches"]]
 
 
 def concordance_html(hits: pd.DataFrame) -> str:
     """Return the matches as an escaped HTML table, the match itself in ``<mark><b>``."""
     if hits.empty:
         return "<p><i>No matches in either source.</i></p>"
-    head = "<tr><th scope='col'>source</th><th scope='col'>speaker (statement)</th><th scope='col'>in context</th></tr>"
+    head = ("<tr><th scope='col'>source</th><th scope='col'>speaker (statement)</th><th scope='col'>word form</th>"
+            "<th scope='col'>in context</th></tr>")
     body = []
-    for row in hits.itertuples(index=False):
+    for row, form in zip(hits.itertuples(index=False), _forms_of(hits)):
         who = f"{row.speaker} ({row.statement_id})" if row.statement_id else row.speaker
         body.append(
-            f"<tr><td>{esc(row.source_id)}</td><td>{esc(who)}</td>"
+            f"<tr><td>{esc(row.source_id)}</td><td>{esc(who)}</td><td>{esc(form)}</td>"
             f"<td>…{esc(row.left)}<mark><b>{esc(row.match)}</b></mark>{esc(row.right)}…</td></tr>"
         )
     return f"<table><caption>{len(hits)} match{'es' if len(hits) != 1 else ''}</caption>{head}{''.join(body)}</table>"
 
 
 def concordance_text(hits: pd.DataFrame) -> str:
-    """Plain-text keyword-in-context lines: ``source speaker | left [match] right``."""
+    """Plain-text keyword-in-context lines: ``source speaker | left [match] right``, the whole matched form in brackets."""
     if hits.empty:
         return "No matches in either source."
     lines = []

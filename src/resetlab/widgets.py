@@ -205,20 +205,30 @@ class Concordance(w.VBox):
     """Keyword in context: type a word or phrase, see every match in both sources.
 
     Shows counts per source and speaker (quotes are credited to the statement
-    they fall in; everything else is "(reporter's text)"), then each match with
-    the words around it.  Press Enter or leave the box to search.
+    they fall in; everything else is "(reporter's text)") with the word forms
+    that matched, then each match with the words around it.  A query finds the
+    word forms that contain it (``trust`` finds ``distrust``); the "Whole words
+    only" checkbox keeps to the word as typed.  Press Enter or leave the box to
+    search.
 
     Args:
         statements, sources: the data to search; ``None`` loads the course's.
         query: the first search to show.
+        exact: start with "Whole words only" ticked.
     """
 
+    #: The query is echoed back in at most this many characters (a pasted page would bury the results).
+    ECHO_LIMIT = 60
+
     def __init__(self, statements: pd.DataFrame | None = None, sources: dict | None = None,
-                 query: str = "relations", width: int = 40):
+                 query: str = "relations", width: int = 40, exact: bool = False):
         self.statements = _statements(statements, compare.CONCORDANCE_NEEDS)
         query = "" if query is None else query
         if not isinstance(query, str):
             msg = f"The query should be a word or phrase, as text (got {type(query).__name__})."
+            raise UsageError(msg)
+        if not isinstance(exact, bool):
+            msg = f"exact should be True or False (got {type(exact).__name__}): True finds whole words only."
             raise UsageError(msg)
         if sources is None:
             from .sources import load_sources
@@ -230,23 +240,32 @@ class Concordance(w.VBox):
         self.message = ""
         self.query = w.Text(value=query, description="Word or phrase", continuous_update=False, style=_WIDE)
         self.query.add_class("rl-concordance-query")
+        self.exact = w.Checkbox(value=exact, description="Whole words only (trust, not distrust)", indent=False)
+        self.exact.add_class("rl-concordance-exact")
         self.counts = w.HTML()
         self.counts.add_class("rl-concordance-counts")
         self.results = w.HTML()
         self.results.add_class("rl-concordance-results")
         self.errors = w.Output()
-        super().__init__([self.query, self.counts, self.results, self.errors])
+        super().__init__([w.HBox([self.query, self.exact]), self.counts, self.results, self.errors])
         self.add_class("rl-concordance")
         self.update()
         self.query.observe(self._changed, names="value")
+        self.exact.observe(self._changed, names="value")
 
     def _changed(self, change) -> None:
         _run_showing_errors(self.update, self.errors)
 
+    def _echo(self) -> str:
+        """The query as typed, cut to ``ECHO_LIMIT`` characters with an ellipsis."""
+        text = self.query.value.strip()
+        return text if len(text) <= self.ECHO_LIMIT else text[: self.ECHO_LIMIT - 1] + "…"
+
     def update(self) -> None:
-        """Search for the text in the box and show the counts and the matches."""
+        """Search for the text in the box and show the counts, the forms and the matches."""
         try:
-            self.hits = compare.concordance(self.query.value, self.sources, self.statements, self.width)
+            self.hits = compare.concordance(self.query.value, self.sources, self.statements, self.width,
+                                            exact=self.exact.value)
         except UsageError as exc:
             self.hits = pd.DataFrame(columns=compare.CONCORDANCE_COLUMNS)
             self.message = str(exc)
@@ -256,10 +275,21 @@ class Concordance(w.VBox):
         self.message = ""
         counts = compare.concordance_counts(self.hits)
         per_source = ", ".join(f"source {sid}: {int(n)}" for sid, n in counts.groupby("source_id")["matches"].sum().items()) or "none"
+        # <bdi> keeps a right-to-left query from reordering the sentence around it.
         self.counts.value = (f"<p>{len(self.hits)} match{'es' if len(self.hits) != 1 else ''} for "
-                             f"“{esc(self.query.value.strip())}” ({esc(per_source)}).</p>"
+                             f"“<bdi>{esc(self._echo())}</bdi>” ({esc(per_source)}){esc(self._forms_sentence())}.</p>"
                              + counts.to_html(index=False, escape=True))
         self.results.value = compare.concordance_html(self.hits)
+
+    def _forms_sentence(self) -> str:
+        """The end of the counts sentence, as plain text: the forms found, or that only whole words were searched."""
+        if self.exact.value:
+            return ", whole words only"
+        forms = compare.concordance_forms(self.hits)
+        if not forms:
+            return ""
+        listed = ", ".join(f"{form} ({n})" for form, n in forms.items())
+        return f", in {len(forms)} word form{'s' if len(forms) != 1 else ''}: {listed}"
 
     def fallback(self) -> str:
         """The counts and the keyword-in-context lines as plain text."""
@@ -267,10 +297,10 @@ class Concordance(w.VBox):
             return self.message
         counts = compare.concordance_counts(self.hits)
         table = counts.to_string(index=False) if len(counts) else "(no matches)"
-        return f"Matches for {self.query.value.strip()!r}:\n{table}\n\n{compare.concordance_text(self.hits)}"
+        return f"Matches for {self._echo()!r}{self._forms_sentence()}:\n{table}\n\n{compare.concordance_text(self.hits)}"
 
     def __repr__(self) -> str:
-        return f"Concordance({self.query.value.strip()!r}: {len(self.hits)} matches)"
+        return f"Concordance({self._echo()!r}: {len(self.hits)} matches)"
 
 
 class TimelineExplorer(w.VBox):
