@@ -56,3 +56,12 @@ def __getattr__(name: str):
 
 def __dir__() -> list[str]:
     return __all__
+
+
+# In a notebook, one plain sentence under the Python errors learners hit most (the real error still
+# shows first).  Hooked when the package is first imported, so any `from resetlab import ...` line
+# (the imports cell's `from resetlab import check`) turns it on; outside IPython nothing is imported.
+if "IPython" in __import__("sys").modules:
+    from .friendly import install as _install_friendly
+
+    _install_friendly()

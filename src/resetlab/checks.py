@@ -14,6 +14,37 @@ question id) or a rule over the course data ("a statement id whose event is
 …", "the statements table filtered by …"), evaluated when the check runs.
 Messages say "these checks passed" rather than promising a grade: a check
 only tests what it tests.
+
+Case, spacing and spelling: one policy for every question
+---------------------------------------------------------
+What a learner *types as an answer* is compared after folding, the same way
+for every kind of question (``normalise_text`` does it; ``_words`` for quotations):
+
+* **case**: ``'Iran'``, ``'IRAN'`` and ``'iran'`` are one answer; so are
+  ``'NATO-enlargement-2009'`` and the id ``'nato-enlargement-2009'``;
+* **spacing and joiners**: spaces at either end, runs of spaces, and the
+  hyphen, underscore or space between words (``'arms control'`` is
+  ``'arms-control'``); full stops (``'U.S.'`` is ``'US'``);
+* **typography**: curly quotes, en and em dashes, non-breaking spaces and
+  full-width characters (Unicode NFKC) are their plain forms;
+* **spelling variants**: the US and UK spellings in ``VARIANTS`` (``defense``/
+  ``defence``, ``organization``/``organisation``, ``program``/``programme`` and
+  the others the course's data use, the same list the concordance uses) are one
+  word, so the sources' "missile defense" is the topic id ``missile-defence``.
+
+This holds for text, choices, lists (each item), ids, the labels of counts,
+and copied quotations (whose punctuation and apostrophes are dropped too).
+Dates are read as year-month-day after the same typographic folding.
+
+What is never folded is a filter the learner runs on the data: pandas
+compares text exactly, so ``table[table["speaker"] == "medvedev"]`` is an empty
+table.  A check cannot undo that; it says the table is empty, that text in
+the data is matched exactly (case, spaces and spelling), and gives the
+spelling the data uses.  Numbers are never guessed at either: ``2,200`` is two
+values (a tuple), and the message shows the number without its comma.
+
+Every piece of advice a message gives, followed literally, leads to a pass or
+to a different, more specific message (``tests/test_checks.py`` replays it).
 """
 
 from __future__ import annotations
@@ -452,25 +483,61 @@ def _lesson_name(bank: QuestionBank, lesson: str | int) -> str | None:
 _FOLD = {"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u00a0": " ", "\u2013": "-", "\u2014": "-"}
 
 
+#: US and UK spellings that are one word, as stretches of a word (so "Defences" and "organizations" fold too);
+#: the same pairs the concordance finds either way (``compare.SPELLING_VARIANTS``; a test keeps them equal).
+VARIANTS = (
+    ("defense", "defence"),
+    ("organiz", "organis"),
+    ("neighbor", "neighbour"),
+    ("traveling", "travelling"),
+    ("program", "programme"),
+    ("dialogue", "dialog"),
+)
+_VARIANT_OF = {spelling: pair[0] for pair in VARIANTS for spelling in pair}
+#: The longest spelling first, so "programme" is read as one spelling, not "program" and "me".
+_VARIANT_FINDER = re.compile("|".join(sorted(map(re.escape, _VARIANT_OF), key=len, reverse=True)))
+
+
+def _variants(text: str) -> str:
+    """*text* (already lower case) with each spelling in ``VARIANTS`` written as the first of its pair.
+
+    >>> _variants("missile defence programmes"), _variants("missile defense programs")
+    ('missile defense programs', 'missile defense programs')
+    """
+    return _VARIANT_FINDER.sub(lambda m: _VARIANT_OF[m.group(0)], text)
+
+
 def normalise_text(text: str) -> str:
-    """Fold case, quotes, full stops, hyphens and spaces so trivial differences do not count.
+    """Fold case, quotes, full stops, hyphens, spaces and spelling variants (the policy above).
 
     >>> normalise_text("  “U.S.  Department of State.” ")
     'us department of state'
     >>> normalise_text("arms-control")
     'arms control'
+    >>> normalise_text("Missile Defense") == normalise_text("missile-defence")
+    True
     """
     text = unicodedata.normalize("NFKC", text)
     text = "".join(_FOLD.get(ch, ch) for ch in text).casefold()
     text = text.replace(".", "")
     text = re.sub(r"[-_\s]+", " ", text).strip()
-    return text.strip("\"' ").strip()
+    return _variants(text.strip("\"' ").strip())
 
 
 def _words(text: str) -> str:
-    """The words of *text*, lower case, apostrophes dropped, joined by single spaces."""
+    """The words of *text*, lower case, apostrophes dropped, variants folded, joined by single spaces."""
     text = "".join(_FOLD.get(ch, ch) for ch in unicodedata.normalize("NFKC", text)).casefold()
-    return " ".join(re.findall(r"[a-z0-9]+", text.replace("'", "")))
+    return _variants(" ".join(re.findall(r"[a-z0-9]+", text.replace("'", ""))))
+
+
+def _fold_id(text: str) -> str:
+    """An id as typed, folded by the policy: typography, case and the spaces around it.
+
+    >>> _fold_id(" NATO–enlargement-2009 ")
+    'nato-enlargement-2009'
+    """
+    text = "".join(_FOLD.get(ch, ch) for ch in unicodedata.normalize("NFKC", text)).casefold()
+    return text.strip().strip("\"'").strip()
 
 
 def digest(question_id: str, value: str) -> str:
@@ -549,8 +616,12 @@ def _describe_unsafe(value: Any) -> str:
     if name == "DataFrame":
         return f"a DataFrame (a table) with {len(value)} rows"
     if name == "Series":
-        return f"a Series (one column) with {len(value)} values"
-    if isinstance(value, (list, tuple, set, frozenset)):
+        return f"a Series (one column) with {len(value)} value{'' if len(value) == 1 else 's'}"
+    if isinstance(value, tuple):  # what a comma makes: 2,200 or '003', (a learner rarely means one)
+        if len(value) == 1:
+            return f"{_shown(value)}, one value followed by a comma (Python calls it a tuple)"
+        return f"{_shown(value)}, {len(value)} values separated by commas (Python calls it a tuple)"
+    if isinstance(value, (list, set, frozenset)):
         return f"a {name} of {len(value)} items"
     if isinstance(value, dict):
         return f"a dict of {len(value)} items"
@@ -561,7 +632,30 @@ def _describe_unsafe(value: Any) -> str:
 
 
 def _wrong_type(shape: str, value: Any, tip: str = "") -> _NotYet:
+    if not tip and isinstance(value, tuple):
+        tip = _tuple_tip(value)
     return _NotYet(f"This question wants {shape}; it got {_describe(value)}." + (f" {tip}" if tip else ""))
+
+
+def _tuple_tip(value: tuple) -> str:
+    """What to do about a tuple a comma made by accident."""
+    if len(value) == 1:
+        return f"Remove the comma after the value: {_shown(value[0])}."
+    return "Remove the commas and give one value."
+
+
+def _without_commas(value: tuple) -> int | None:
+    """The number a learner meant by 2,200 (Python reads it as the tuple (2, 200)), if it can be told.
+
+    >>> _without_commas((2, 200)), _without_commas((1, 7, 0)), _without_commas((2, 1234))
+    (2200, 1007000, None)
+    """
+    parts = list(value)
+    if len(parts) < 2 or not all(isinstance(p, int) and not isinstance(p, bool) for p in parts):
+        return None
+    if not 0 < parts[0] < 1000 or not all(0 <= p < 1000 for p in parts[1:]):
+        return None
+    return int(str(parts[0]) + "".join(f"{p:03d}" for p in parts[1:]))
 
 
 def _as_int(value: Any, shape: str = "a whole number") -> int:
@@ -573,6 +667,8 @@ def _as_int(value: Any, shape: str = "a whole number") -> int:
         if not float(value).is_integer():
             raise _wrong_type(shape, value, "Give a whole number, without a decimal part.")
         number = int(value)
+    elif isinstance(value, tuple) and _without_commas(value) is not None:
+        raise _wrong_type(shape, value, f"Write the number without commas: {_without_commas(value)}.")
     else:
         number = None
     if number is not None:
@@ -602,7 +698,7 @@ def _as_text(value: Any, shape: str = "a piece of text, in quotes") -> str:
 def _as_text_item(value: Any) -> str:
     if isinstance(value, str):
         return value
-    raise _NotYet(f"Every item in the list should be text in quotes; one of them is {_describe(value)}.")
+    raise _NotYet(f"Every item should be text in quotes; one of them is {_describe(value)}.")
 
 
 def _as_items(value: Any, column: str | None, shape: str = "a list of text items") -> list[Any]:
@@ -614,20 +710,33 @@ def _as_items(value: Any, column: str | None, shape: str = "a list of text items
     if name in ("Series", "Index", "ndarray") or isinstance(value, (list, tuple, set, frozenset)):
         return list(value)
     if isinstance(value, str):
-        if len([p for p in str.__str__(value).split(",") if p.strip()]) > 1:  # 'a, b': each item needs its own quotes
+        if len(_parts(value)) > 1:  # 'a, b' or 'a;b' (as the topics column joins them): each item needs its own quotes
             raise _wrong_type(shape, value, f"Give each item its own quotes, inside one list: [{_split_items(value)}].")
+        if len(str.__str__(value)) > _SHOWN:
+            raise _wrong_type(shape, value, "Put it inside square brackets, to make a list of one item: [your_text].")
         raise _wrong_type(shape, value, f"Put it inside a list: [{_shown(value)}].")
     raise _wrong_type(shape, value)
 
 
+#: The most items of a comma-separated answer a message spells out as a list (enough for every question here).
+_ITEMS_SHOWN = 12
+
+
+def _parts(text: str) -> list[str]:
+    """The items of a text separated by commas or semicolons."""
+    return [p.strip() for p in re.split(r"[,;]", str.__str__(text)) if p.strip()]
+
+
 def _split_items(text: str) -> str:
-    """A comma-separated text shown as the items of a list, each quoted.
+    """A text of items separated by commas or semicolons, shown as the items of a list, each quoted.
 
     >>> _split_items("caption, pull-quote")
     "'caption', 'pull-quote'"
+    >>> _split_items("iran;georgia")
+    "'iran', 'georgia'"
     """
-    parts = [p.strip() for p in str.__str__(text).split(",") if p.strip()]
-    return ", ".join(_shown(p) for p in parts[:4]) + (", ..." if len(parts) > 4 else "")
+    parts = _parts(text)
+    return ", ".join(_shown(p) for p in parts[:_ITEMS_SHOWN]) + (", ..." if len(parts) > _ITEMS_SHOWN else "")
 
 
 def _as_date(value: Any, shape: str = "a date as text, like '2009-04-01'") -> str:
@@ -718,10 +827,13 @@ def _coerce(kind: str, answer: Any, shape: str, rule: Mapping[str, Any]) -> Any:
         return _as_date(answer, shape)
     if kind == "set":
         items = [_as_text_item(v) for v in _as_items(answer, rule.get("column"), shape)]
-        joined = [i for i in items if "," in i]
+        joined = [i for i in items if len(_parts(i)) > 1]
         if joined:
-            raise _NotYet(f"The item {_shown(joined[0])} holds several items separated by commas; give each its own "
-                          f"quotes, like [{_split_items(joined[0])}].")
+            if len(items) == 1:
+                raise _NotYet(f"The item {_shown(joined[0])} holds several items in one text; give each its own "
+                              f"quotes, like [{_split_items(joined[0])}].")
+            raise _NotYet(f"The item {_shown(joined[0])} holds several items in one text; give each its own "
+                          "quotes, as separate items of the list.")
         return items
     return _as_text(answer, shape)
 
@@ -730,15 +842,15 @@ def _score_row(q: Question, answer: Any) -> tuple[bool, str]:
     rule = q.answer
     key = _KEYS[rule["table"]]
     name = type(answer).__name__
-    if name == "DataFrame" and key in answer.columns and len(answer) == 1:
-        answer = answer[key].iloc[0]
+    if name == "DataFrame" and len(answer) == 1 and (key in answer.columns or answer.index.name == key):
+        answer = answer[key].iloc[0] if key in answer.columns else answer.index[0]
     elif name == "Series" and key in answer.index:
         answer = answer[key]
     given = _as_text(answer, q.shape).strip()
     table = _table(rule["table"])
     ids = set(table[key])
-    if given not in ids:  # ids are lower case: 'NATO-enlargement-2009' means 'nato-enlargement-2009'
-        given = {i.casefold(): i for i in ids}.get(given.casefold(), given)
+    if given not in ids:  # the policy: 'NATO-enlargement-2009' and ' 000–01 ' name the ids they spell
+        given = {_fold_id(i): i for i in ids}.get(_fold_id(given), given)
     if given not in ids:
         example = table[key].iloc[-1]
         return False, f"There is no {rule['table'][:-1]} with the id {_shown(given)}; ids look like {example!r} (text, in quotes, from the {key} column)."
@@ -762,7 +874,11 @@ def _score_quote(q: Question, answer: Any) -> tuple[bool, str]:
     for row in in_source.itertuples(index=False):
         quote = _words(row.quote)
         if f" {given} " in f" {quote} ":
-            if len(given.split()) < min(minimum, len(quote.split())):
+            count = len(given.split())
+            if count < minimum and count == len(quote.split()):  # a whole short quotation: the same rule, said so
+                return False, (f"Those {count} words are the whole of statement {row.statement_id}, but this question asks "
+                               f"for at least {minimum} words in a row; copy them from a longer statement.")
+            if count < minimum:
                 return False, f"Those words are too few to tell which statement they come from; copy at least {minimum} words in a row."
             if row.statement_id in wanted:
                 return True, ""
@@ -780,9 +896,14 @@ def _score_frame(q: Question, answer: Any) -> tuple[bool, str]:
     key = _KEYS[rule["table"]]
     if type(answer).__name__ != "DataFrame":
         raise _wrong_type(q.shape, answer, "Filter the whole table, keeping every column: table[condition].")
-    if key not in answer.columns:
+    if key in answer.columns:
+        given = list(answer[key])
+    elif key in (answer.index.names or ()):  # set_index('statement_id') keeps every row and column
+        given = list(answer.index.get_level_values(key))
+    else:
         return False, f"Your table has no {key!r} column; filter the rows of the whole table and keep its columns."
-    given = list(answer[key])
+    if not given:
+        return False, "Your table is empty: no row matched your filter. " + _empty_table(rule)
     if len(set(given)) != len(given):
         return False, f"Your table has some rows more than once; each {key} should appear once."
     expected = set(_select(_table(rule["table"]), rule["where"])[key])
@@ -793,6 +914,15 @@ def _score_frame(q: Question, answer: Any) -> tuple[bool, str]:
     if extra:
         return False, f"Your table has {len(given)} rows, and {len(extra)} of them do not belong (for example {extra[0]}). {q.hints[0]}"
     return False, f"Every row in your table belongs, but {len(missing)} row(s) are missing; is the filter too narrow? {q.hints[0]}"
+
+
+def _empty_table(rule: Mapping[str, Any]) -> str:
+    """The sentence under an empty table: text is matched exactly, and the spelling the data uses."""
+    spelled = [f"the {column} column spells it {value!r}" for column, value in rule["where"].items()
+               if isinstance(value, str) and column != "topics"]
+    spelled += [f"the topics column holds {value!r}" for column, value in rule["where"].items() if column == "topics"]
+    exact = "Text in the data must match exactly, capital letters, spaces and spelling included"
+    return f"{exact}" + (f"; {' and '.join(spelled)}." if spelled else ".")
 
 
 def _score_counts(q: Question, answer: Any) -> tuple[bool, str]:
@@ -809,23 +939,31 @@ def _score_counts(q: Question, answer: Any) -> tuple[bool, str]:
         whole = isinstance(value, numbers.Integral) or isinstance(value, numbers.Real) and float(value).is_integer()
         if isinstance(value, bool) or not whole:
             return False, f"The count for {_shown(label)} should be a whole number (got {_describe(value)})."
-        if int(value):
-            given[str(label)] = int(value)
+        if int(value):  # labels folded by the policy: 'Iran' and 'missile-defense' name the data's 'iran' and 'missile-defence'
+            folded = normalise_text(str(label))
+            given[folded] = given.get(folded, 0) + int(value)
+    if not given and not pairs:
+        return False, "Your counts are empty: no row matched your filter. " + _empty_table(rule)
     selected = _select(_table(rule["table"]), rule["where"])
     values = selected[rule["by"]]
     if rule.get("explode"):
         values = values.str.split(";").explode()
-    expected = {str(k): int(v) for k, v in values.value_counts().items()}
+    expected: dict[str, int] = {}
+    shown: dict[str, str] = {}
+    for k, v in values.value_counts().items():
+        expected[normalise_text(str(k))] = expected.get(normalise_text(str(k)), 0) + int(v)
+        shown[normalise_text(str(k))] = str(k)
+    labels = {normalise_text(str(k)): str(k) for k in pairs}
     if given == expected:
         return True, ""
     extra = sorted(set(given) - set(expected))
     if extra:
-        return False, f"{_shown(extra[0])} should not be among the counts. {q.hints[0]}"
+        return False, f"{_shown(labels.get(extra[0], extra[0]))} should not be among the counts. {q.hints[0]}"
     missing = sorted(set(expected) - set(given))
     if missing:
         return False, f"{len(missing)} {rule['by']} value(s) are missing from your counts. {q.hints[0]}"
     wrong = sorted(k for k in given if given[k] != expected[k])
-    return False, f"The count for {_shown(wrong[0])} does not match. {q.hints[0]}"
+    return False, f"The count for {_shown(labels.get(wrong[0], wrong[0]))} does not match. {q.hints[0]}"
 
 
 # --------------------------------------------------------------------------- public entry points

@@ -381,7 +381,8 @@ async def run_notebook(nb: Any, variables: list[str], workdir: Path, limits: Lim
         again = await _attempt(nb, cells[:stopped_at], variables, workdir, home, limits, isolation)
         if again.answers is not None and not again.client.stopped:
             result.answers = again.answers
-            result.fatal += f"; the grader ran cells 1 to {stopped_at} again without it and scored the answers they define"
+            above = _code_number(cells, stopped_at - 1)
+            result.fatal += f"; the grader ran code cells 1 to {above} again without it and scored the answers they define"
             result.timed_out = [i for i in result.timed_out if i != stopped_at]
     return result
 
@@ -493,14 +494,19 @@ def _fresh_copy(cell: Any) -> Any:
 
 
 def _cell_label(cells: list[Any], index: int) -> str:
-    """'cell 6 (`while True:`)': the position from the top, and the start of its code."""
+    """'code cell 4 (`while True:`)': which code cell from the top (Markdown cells not counted), and its first line."""
     if not 0 <= index < len(cells):
         return "the grader's answers cell"
     lines = [ln.strip() for ln in str(cells[index].get("source", "")).splitlines() if ln.strip()]
     start = lines[0] if lines else ""
     if len(start) > 30:
         start = start[:27] + "..."
-    return f"cell {index + 1}" + (f" (`{start}`)" if start else "")
+    return f"code cell {_code_number(cells, index)}" + (f" (`{start}`)" if start else "")
+
+
+def _code_number(cells: list[Any], index: int) -> int:
+    """The position of cell *index* among the code cells, counting from 1 (a learner sees no Markdown numbers)."""
+    return sum(1 for cell in cells[: index + 1] if cell.get("cell_type") == "code")
 
 
 def _summarise(attempt: _Attempt, cells: list[Any], limits: Limits) -> RunResult:

@@ -22,7 +22,7 @@ def score(lesson: str, answers: dict[str, Any] | None, written: dict[str, str | 
     results = []
     for q in questions(lesson):
         if q.writing and written.get(q.id) is not None:
-            results.append(score_answer(q.id, written[q.id]))
+            results.append(_in_feedback(q, score_answer(q.id, written[q.id])))
         elif q.writing:
             msg = (f"No written answer found: no cell holds {q.variable} = \"\"\" … \"\"\" (was the notebook made from an "
                    "older copy of the exercise, or the cell deleted?).")
@@ -35,10 +35,25 @@ def score(lesson: str, answers: dict[str, Any] | None, written: dict[str, str | 
         else:
             try:
                 value = revive(answers[q.variable])
-                results.append(score_answer(q.id, value))
+                results.append(_in_feedback(q, score_answer(q.id, value)))
             except Exception as exc:  # score_answer should never raise; a malformed claim still must not stop the run
                 results.append(CheckResult(q.id, "not yet", f"The answer could not be checked ({type(exc).__name__}).", q.points, 0))
     return results
+
+
+def _in_feedback(q: Any, result: Any) -> Any:
+    """A 'not answered' result reworded for a feedback file, where there is no cell to "run again"."""
+    import dataclasses
+
+    from ..checks import NOT_ANSWERED
+
+    if result.status != NOT_ANSWERED:
+        return result
+    if q.writing:
+        msg = f"The cell for {q.variable} had no words between its three quote marks (\"\"\") when the notebook was handed in."
+    else:
+        msg = f"{q.variable} was still ... (or None) when the notebook finished: the answer cell was not filled in."
+    return dataclasses.replace(result, message=msg)
 
 
 def _problem_sentence(run: RunResult, limits: Limits) -> tuple[str, str]:
