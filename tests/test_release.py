@@ -233,11 +233,11 @@ def test_questions_json_holds_answers_only_as_digests_or_data_rules(edition):
 def test_the_edition_holds_what_learners_need_and_nothing_for_instructors(edition):
     """Lessons, exercises, data, the package and set-up files; no solutions, docs, tests, bench or CI."""
     assert {p.name for p in edition.iterdir()} == TOP
-    assert sorted(p.name for p in (edition / "notebooks").iterdir()) == LESSONS
+    assert sorted(p.name for p in (edition / "notebooks").iterdir()) == sorted([*LESSONS, "glossary.md"])
     assert sorted(p.name for p in (edition / "exercises").iterdir()) == LESSONS
     assert sorted(p.name for p in (edition / "requirements").iterdir()) == ["runtime.txt"]
     for folder, kind in (("notebooks", "lesson"), ("exercises", "exercise")):
-        for path in (edition / folder).iterdir():
+        for path in (edition / folder).glob("*.ipynb"):
             nb = json.loads(path.read_text(encoding="utf-8"))
             assert nb["metadata"]["resetlab"] == {"lesson": path.stem, "kind": kind, "version": __version__}
             assert not any(NOTE_TAG in c["metadata"].get("tags", []) for c in nb["cells"]), path.name
@@ -248,7 +248,7 @@ def test_the_edition_holds_what_learners_need_and_nothing_for_instructors(editio
     shipped = {p.relative_to(edition / "src").as_posix() for p in (edition / "src").rglob("*") if p.is_file()}
     assert shipped == package
     for name in ("environment.yml", "postBuild", "LICENSE", "LICENSE-content.md", "CITATION.cff",
-                 "requirements/runtime.txt", "config/lab-overrides.json", "config/launch.toml"):
+                 "requirements/runtime.txt", "config/lab-overrides.json", "config/launch.toml", "notebooks/glossary.md"):
         assert (edition / name).read_bytes() == (REPO / name).read_bytes(), name
     assert os.access(edition / "postBuild", os.X_OK)
     assert "[tool.pytest" not in (edition / "pyproject.toml").read_text(encoding="utf-8")

@@ -43,7 +43,8 @@ MAINTAINERS_ONLY = "# ---- maintainers only"  # the Makefile's learner part ends
 LEARNER_KINDS = {"notebooks": "lesson", "exercises": "exercise"}
 #: Files copied as they are, from the repository's top.
 TOP_FILES = ("environment.yml", "postBuild", "LICENSE", "LICENSE-content.md", "CITATION.cff",
-             "requirements/runtime.txt", "config/lab-overrides.json", "config/launch.toml")
+             "requirements/runtime.txt", "config/lab-overrides.json", "config/launch.toml",
+             "notebooks/glossary.md")
 #: Folders copied whole (minus caches and hidden files).
 TREES = ("data", "src/resetlab")
 _SKIP_PARTS = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
