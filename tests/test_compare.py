@@ -272,37 +272,3 @@ def test_topic_counts_count_a_statement_under_each_topic(statements):
     assert table.loc[("Medvedev", "g8-toyako-2008"), "iran"] == 1
     assert table.loc[("Medvedev", "g8-toyako-2008"), "north-korea"] == 1
     assert table.values.sum() == len(compare.explode_topics(statements))
-
-
-def test_timeline_rows_filter_by_source_and_mark_outside(events):
-    """Filters keep the right events; every outside label says OUTSIDE."""
-    outside = compare.timeline_rows(events, "outside", None, None)
-    assert set(outside["origin"]) == {"outside"} and all("OUTSIDE" in l for l in outside["label"])
-    only_000 = compare.timeline_rows(events, "000", None, None)
-    assert set(only_000["mentioned_in"]) == {"000"} and set(only_000["marker"]) == {"o"}
-    window = compare.timeline_rows(events, "all", "2008-08-01", "2008-08-31")
-    assert list(window["event_id"]) == ["georgia-war-2008"]
-    with pytest.raises(UsageError, match="choose one of 'all'"):
-        compare.timeline_rows(events, "004")
-
-
-def test_timeline_figure_uses_shapes_not_only_colour(events):
-    """In-source and outside events get different marker shapes and Okabe-Ito colours."""
-    fig = compare.timeline_figure(events, start=None, end=None)
-    ax = fig.axes[0]
-    markers = {line.get_marker() for line in ax.get_lines()}
-    assert {"o", "s"} <= markers
-    colours = {line.get_color() for line in ax.get_lines()}
-    assert colours <= set(compare.OKABE_ITO.values())
-    labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert len(labels) == len(events) and any("OUTSIDE" in l for l in labels)
-
-
-def test_timeline_summary_lists_every_event_and_starts_with_the_convention(events):
-    """The summary starts 'Figure summary:' and names each event in the window with its origin."""
-    text = compare.timeline_summary(events)
-    rows = compare.timeline_rows(events, "all", *compare.RESET_WINDOW)
-    assert text.startswith("Figure summary:")
-    for row in rows.itertuples(index=False):
-        assert row.event_id in text
-    assert "reset-button-geneva-2009 (OUTSIDE the sources)" in text

@@ -1,4 +1,4 @@
-"""Pure comparison functions: panes of statements, shared words, concordance, timeline data.
+"""Pure comparison functions: panes of statements, shared words, concordance.
 
 Everything here computes and returns data (DataFrames, tuples, strings, a
 matplotlib ``Figure``); nothing displays anything.  The widgets in
@@ -18,40 +18,29 @@ Choices that matter for reading the results:
   ``distrust``, ``trusting`` and ``mistrust``) and says which form matched;
   ``exact=True`` keeps to whole words.  US and UK spellings of the words the
   course's data use (``SPELLING_VARIANTS``) are found either way.
-* Timeline events keep the ``origin`` of ``load_events``: "in source" or
-  "outside".  Figures tell them apart by marker shape and label, never by
-  colour alone.
+* The timeline's rows, figure and summary live in ``resetlab.timeline`` (next
+  to the data they draw) and are re-exported here under their old names.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from collections import Counter
-from functools import lru_cache
 
 import pandas as pd
 
 from ._text import content_words, esc, mark_words
 from .errors import UsageError
-
-#: Okabe-Ito colours (safe for the common colour-vision deficiencies).
-OKABE_ITO = {
-    "orange": "#E69F00", "sky blue": "#56B4E9", "bluish green": "#009E73", "yellow": "#F0E442",
-    "blue": "#0072B2", "vermillion": "#D55E00", "reddish purple": "#CC79A7", "black": "#000000",
-}
-
-#: How each origin is drawn: marker shape, fill, colour and the word used in labels.
-TIMELINE_STYLE = {
-    "in source": {"marker": "o", "color": OKABE_ITO["blue"], "fill": True, "tag": "in source", "shape": "filled circle"},
-    "outside": {"marker": "s", "color": OKABE_ITO["vermillion"], "fill": False, "tag": "OUTSIDE", "shape": "open square"},
-}
-
-#: Values accepted by the timeline's source filter.
-TIMELINE_FILTERS = ("all", "000", "003", "outside")
-
-#: The course's default window: the months between the two meetings, with the run-up to the first.
-RESET_WINDOW = ("2008-04-01", "2009-07-31")
+from .timeline import (  # noqa: F401  (re-exported: the timeline's figure moved to resetlab.timeline)
+    OKABE_ITO,
+    RESET_WINDOW,
+    TIMELINE_FILTERS,
+    TIMELINE_KINDS,
+    TIMELINE_STYLE,
+    timeline_figure,
+    timeline_rows,
+    timeline_summary,
+)
 
 ANY = None  # a pane filter left open
 
@@ -437,129 +426,5 @@ def concordance_text(hits: pd.DataFrame) -> str:
 
 
 # --------------------------------------------------------------------------- timeline
-
-
-def _label(event_id: str) -> str:
-    return re.sub(r"-\d{4}$", "", event_id).replace("-", " ")
-
-
-def timeline_rows(events: pd.DataFrame, show: str = "all", start: str | None = None,
-                  end: str | None = None) -> pd.DataFrame:
-    """Return the events a timeline shows, with the label and marker each gets.
-
-    Args:
-        events: the timeline (``load_events()``), with its ``origin`` column.
-        show: "all", "000" or "003" (events that source mentions), or "outside"
-            (events no source mentions: the course's context).
-        start, end: ISO dates; keep events that overlap this window.
-
-    Returns:
-        Columns ``event_id``, ``start``, ``end`` (Timestamps), ``origin``,
-        ``mentioned_in``, ``event``, ``label`` (says "OUTSIDE" for outside
-        context), ``marker``; sorted by start date.
-    """
-    if not isinstance(show, str) or show not in TIMELINE_FILTERS:
-        msg = f"Cannot show {show!r} on the timeline; choose one of {', '.join(repr(f) for f in TIMELINE_FILTERS)}."
-        raise UsageError(msg)
-    require_columns(events, EVENT_COLUMNS, "events table", "load_events()")
-    frame = events.copy()
-    frame["start"] = pd.to_datetime(frame["start"])
-    frame["end"] = pd.to_datetime(frame["end"])
-    if show == "outside":
-        frame = frame[frame["origin"] == "outside"]
-    elif show != "all":
-        frame = frame[frame["mentioned_in"] == show]
-    if start is not None:
-        frame = frame[frame["end"] >= pd.Timestamp(start)]
-    if end is not None:
-        frame = frame[frame["start"] <= pd.Timestamp(end)]
-    frame = frame.sort_values(["start", "event_id"], kind="stable").reset_index(drop=True)
-    tags = frame.apply(
-        lambda r: f"[{TIMELINE_STYLE[r['origin']]['tag']}{' ' + r['mentioned_in'] if r['mentioned_in'] else ''}]", axis=1
-    ) if len(frame) else pd.Series(dtype="str")
-    frame["label"] = [f"{_label(e)} {t}" for e, t in zip(frame["event_id"], tags)]
-    frame["marker"] = frame["origin"].map(lambda o: TIMELINE_STYLE[o]["marker"])
-    return frame[["event_id", "start", "end", "origin", "mentioned_in", "event", "label", "marker"]]
-
-
-def timeline_figure(events: pd.DataFrame, show: str = "all", start: str | None = RESET_WINDOW[0],
-                    end: str | None = RESET_WINDOW[1], width: float = 9.0):
-    """Draw the timeline on one matplotlib ``Figure`` (not registered with pyplot).
-
-    One row per event, oldest at the top; a span is drawn as a bar between
-    its first and last day.  Events a source mentions are filled circles,
-    outside events are open squares, and every label says which it is, so the
-    figure reads without colour.  The default window is ``RESET_WINDOW``;
-    pass ``start=None, end=None`` for every year.
-    """
-    from matplotlib.dates import DateFormatter
-    from matplotlib.lines import Line2D
-
-    rows = timeline_rows(events, show, start, end)
-    fig = _figure_class()(figsize=(width, 0.9 + 0.32 * max(len(rows), 1)), layout="constrained")
-    ax = fig.add_subplot()
-    ys = list(range(len(rows)))[::-1]
-    for y, row in zip(ys, rows.itertuples(index=False)):
-        style = TIMELINE_STYLE[row.origin]
-        if row.end > row.start:
-            ax.plot([row.start, row.end], [y, y], color=style["color"], linewidth=4, solid_capstyle="butt")
-        ax.plot([row.start], [y], marker=style["marker"], markersize=8, linestyle="none",
-                color=style["color"], markerfacecolor=style["color"] if style["fill"] else "white",
-                markeredgewidth=1.8)
-    ax.set_yticks(ys, list(rows["label"]), fontsize=9)
-    ax.set_ylim(-0.7, max(len(rows), 1) - 0.3)
-    ax.grid(axis="x", color="#cccccc", linewidth=0.6)
-    ax.xaxis.set_major_formatter(DateFormatter("%b %Y"))
-    window = "every year" if start is None and end is None else f"{start or 'the start'} to {end or 'the end'}"
-    ax.set_title(f"Timeline ({'all events' if show == 'all' else 'filter: ' + show}; {window})", fontsize=11)
-    handles = [Line2D([], [], marker=s["marker"], linestyle="none", color=s["color"], markersize=8,
-                      markerfacecolor=s["color"] if s["fill"] else "white", markeredgewidth=1.8,
-                      label=f"{origin}: {s['shape']}") for origin, s in TIMELINE_STYLE.items()]
-    ax.legend(handles=handles, loc="lower left", fontsize=8, frameon=True)
-    for label in ax.get_xticklabels():
-        label.set_rotation(30)
-        label.set_horizontalalignment("right")
-    return fig
-
-
-@lru_cache(maxsize=1)
-def _figure_class():
-    """A matplotlib ``Figure`` that shows itself as a PNG in IPython without pyplot.
-
-    A figure made outside pyplot has no inline display of its own unless
-    pyplot was imported first; ``_repr_png_`` gives it one, and keeping it out
-    of pyplot means a cell never shows the same figure twice.
-    """
-    from matplotlib.figure import Figure
-
-    class TimelineFigure(Figure):
-        def _repr_png_(self) -> bytes:
-            buffer = io.BytesIO()
-            self.savefig(buffer, format="png", dpi=90)
-            return buffer.getvalue()
-
-    return TimelineFigure
-
-
-def timeline_summary(events: pd.DataFrame, show: str = "all", start: str | None = RESET_WINDOW[0],
-                     end: str | None = RESET_WINDOW[1]) -> str:
-    """Describe in words what :func:`timeline_figure` draws, event by event.
-
-    The text starts with "Figure summary:" (the course's convention for the
-    text that accompanies every figure) and gives the same information as the
-    figure: each event's dates, label and origin.
-    """
-    rows = timeline_rows(events, show, start, end)
-    n_in = int((rows["origin"] == "in source").sum())
-    window = "every year" if start is None and end is None else f"{start or 'the start'} to {end or 'the end'}"
-    lines = [
-        f"Figure summary: a timeline of {len(rows)} events ({window}, filter {show!r}), one row per event, "
-        f"oldest first: {n_in} mentioned in a source (filled circles) and {len(rows) - n_in} outside context "
-        "the course adds (open squares, labelled OUTSIDE)."
-    ]
-    for row in rows.itertuples(index=False):
-        when = f"{row.start:%Y-%m-%d}" + (f" to {row.end:%Y-%m-%d}" if row.end > row.start else "")
-        where = f"mentioned in source {row.mentioned_in}" if row.mentioned_in else "OUTSIDE the sources"
-        lines.append(f"- {when}: {row.event_id} ({where})")
-    return "\n".join(lines)
-
+# The timeline's figure code lives in ``resetlab.timeline``, next to its data; these names stay
+# importable from here (``from resetlab.compare import timeline_figure``) for code written before.

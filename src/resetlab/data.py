@@ -27,8 +27,28 @@ class CourseData:
 
 def load_all(folder: str | os.PathLike[str] | None = None) -> CourseData:
     """Load and validate every data file (sources with checksums, statements, events)."""
-    return CourseData(load_sources(folder), load_statements(folder), load_events(folder),
+    data = CourseData(load_sources(folder), load_statements(folder), load_events(folder),
                       load_speakers(folder), load_topics(folder))
+    check_meetings(data.sources, data.events)
+    return data
+
+
+def check_meetings(sources: dict[str, Source], events: pd.DataFrame) -> None:
+    """Check that each source's meeting is marked once in events.csv ('meeting_of'), on the source's date.
+
+    The timeline figure marks these rows as the meetings the sources report,
+    so a wrong or missing mark would draw the wrong meeting.
+
+    Raises:
+        DataError: naming the source and the row to fix.
+    """
+    for sid, source in sorted(sources.items()):
+        marked = events[events["meeting_of"] == sid]
+        if marked.empty:
+            raise DataError(f"events.csv, column 'meeting_of': expected one event marked {sid}, the meeting source {sid} reports (got none); put {sid} in that row's 'meeting_of'.")
+        row = marked.iloc[0]
+        if row["start"] != source.meta["date"]:
+            raise DataError(f"events.csv, column 'meeting_of': the meeting marked {sid} ({row['event_id']}) should start on the date source {sid} reports, {source.meta['date']} (got {row['start']}); mark the right row or correct its date.")
 
 
 def check_data(folder: str | os.PathLike[str] | None = None) -> list[str]:
@@ -53,5 +73,6 @@ def check_data(folder: str | os.PathLike[str] | None = None) -> list[str]:
     return [
         f"sources.csv: {len(data.sources)} sources, checksums match",
         f"statements.csv: {len(data.statements)} statements, every quote matches its offsets",
-        f"events.csv: {len(data.events)} events ({(data.events['origin'] == 'outside').sum()} outside the sources)",
+        f"events.csv: {len(data.events)} events ({(data.events['origin'] == 'outside').sum()} outside the sources), "
+        f"each source's meeting marked: {', '.join(data.events.loc[data.events['meeting_of'] != '', 'event_id'])}",
     ]

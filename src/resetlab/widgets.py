@@ -306,9 +306,12 @@ class Concordance(w.VBox):
 class TimelineExplorer(w.VBox):
     """The timeline as one figure, with a filter by source and a choice of period.
 
-    Events a source mentions are filled circles; outside context is open
-    squares labelled OUTSIDE.  A text summary of the same events sits under
-    the figure.
+    The figure and the text summary under it are the lessons' own
+    (``timeline_figure`` and ``timeline_summary``): filled circles for events
+    a source mentions, open squares labelled OUTSIDE for outside context, bars
+    for events of several days, diamonds and dashed lines for the two
+    meetings; the axis spans the chosen period, and "every year" is drawn in
+    panels that leave out the empty years.
 
     Args:
         events: the timeline table; ``None`` loads ``data/events.csv``.
@@ -356,10 +359,10 @@ class TimelineExplorer(w.VBox):
         the same on every run and the picture can be checked without a browser.
         """
         start, end = self.period.value
-        self.rows = compare.timeline_rows(self.events, self.filter.value, start, end)
-        fig = compare.timeline_figure(self.events, self.filter.value, start, end)
+        fig = compare.timeline_figure(self.events, self.filter.value, start, end)  # the lessons' figure
+        self.rows = fig.rows
         self.png = fig._repr_png_()
-        summary = self.fallback()
+        summary = fig.summary  # timeline_summary's text, computed once with the figure
         self.summary.value = f"<pre style='white-space: pre-wrap'>{esc(summary)}</pre>"
         self.figure.outputs = ({
             "output_type": "display_data",
