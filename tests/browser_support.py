@@ -362,3 +362,65 @@ def cell_errors(page) -> list[str]:
 def widget_load_errors(page) -> list[str]:
     """Outputs where the widget manager failed to render a view (shown as an error box)."""
     return page.locator(".jp-NotebookPanel .jupyter-widgets.jupyter-widgets-error-widget").all_inner_texts()
+
+
+# ------------------------------------------------------------- accessibility measurements
+
+#: What counts as the course's own content in a JupyterLab page: cell outputs (tables, figures,
+#: check results), widgets and rendered Markdown.  Everything else is JupyterLab's.
+COURSE_CONTENT = ".jp-OutputArea, .jp-RenderedHTMLCommon, .jp-MarkdownOutput, .jupyter-widgets"
+
+
+def _channel(c: float) -> float:
+    c /= 255
+    return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def parse_rgb(css: str) -> tuple[float, float, float, float]:
+    """'rgb(25, 118, 210)' or 'rgba(0, 0, 0, 0)' as (r, g, b, alpha)."""
+    import re
+
+    parts = [float(p) for p in re.findall(r"[\d.]+", css)]
+    return (*parts[:3], parts[3] if len(parts) > 3 else 1.0)
+
+
+def contrast(css_a: str, css_b: str) -> float:
+    """WCAG contrast ratio of two opaque CSS colours (1 to 21)."""
+    la, lb = (0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
+              for r, g, b, _ in (parse_rgb(css_a), parse_rgb(css_b)))
+    hi, lo = max(la, lb), min(la, lb)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+#: In the page: the focused control's outline, and the first opaque background behind it.
+FOCUS_STYLE_JS = """el => {
+    const s = getComputedStyle(el);
+    let node = el.parentElement, background = 'rgb(255, 255, 255)';
+    while (node) {
+        const b = getComputedStyle(node).backgroundColor;
+        if (b && !/rgba\\(.*,\\s*0\\)$/.test(b) && b !== 'transparent') { background = b; break; }
+        node = node.parentElement;
+    }
+    return {width: parseFloat(s.outlineWidth), style: s.outlineStyle, color: s.outlineColor,
+            border: s.borderTopColor, background, focused: el === document.activeElement};
+}"""
+
+
+def axe_violations(page) -> tuple[list[dict], list[dict]]:
+    """Run axe-core on *page*; return (violations in course content, JupyterLab's own), one dict a node."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page).response
+    course, lab = [], []
+    for violation in results["violations"]:
+        for node in violation["nodes"]:
+            target = node["target"][-1] if node["target"] else ""
+            inside = page.evaluate(
+                "([sel, css]) => { try { const el = document.querySelector(sel); return !!(el && el.closest(css)); }"
+                " catch (e) { return false; } }",
+                [target if isinstance(target, str) else target[-1], COURSE_CONTENT],
+            )
+            row = {"id": violation["id"], "impact": violation["impact"], "target": target,
+                   "html": node["html"][:160], "help": violation["help"]}
+            (course if inside else lab).append(row)
+    return course, lab

@@ -11,7 +11,7 @@ from support import DATA, REPO
 RUNTIME = REPO / "requirements" / "runtime.txt"
 TEST = REPO / "requirements" / "test.txt"
 #: What only the tests need; learners' installs (Binder, hubs, the learner edition) leave these out.
-TEST_ONLY = {"pytest", "nbval", "playwright", "pytest-xdist", "coverage", "execnet", "iniconfig", "pluggy", "greenlet"}
+TEST_ONLY = {"axe-playwright-python", "pytest", "nbval", "playwright", "pytest-xdist", "coverage", "execnet", "iniconfig", "pluggy", "greenlet"}
 #: What the course itself imports or runs (pyproject's dependencies, and JupyterLab to open it in).
 RUNTIME_ROOTS = ("jupyterlab", "pandas", "matplotlib", "ipywidgets", "nbclient", "nbformat", "ipykernel")
 

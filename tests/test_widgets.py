@@ -232,3 +232,60 @@ def test_comparer_says_when_both_panes_show_the_same_statements(statements):
     comparer.left_event.value = "g8-toyako-2008"
     assert comparer.note.value == "" and "Both panes" not in comparer.fallback()
     assert "rl-comparer-note" in classes(comparer)
+
+
+# ---------------------------------------------------------------- accessibility (issue 11, item 2)
+
+
+def test_every_widget_carries_the_course_css_and_a_polite_live_region():
+    """Each widget: the focus-ring CSS, and a role=status aria-live=polite region holding one sentence."""
+    from resetlab.widgets import COURSE_CSS
+
+    for widget in (Comparer(), Concordance(), TimelineExplorer()):
+        assert "rl-course" in widget._dom_classes
+        assert any(isinstance(c, w.HTML) and c.value == COURSE_CSS for c in widget.children)
+        assert "outline: 2px solid" in COURSE_CSS
+        live = widget.status.value
+        assert 'role="status"' in live and 'aria-live="polite"' in live
+        sentence = re.sub(r"<[^>]+>", "", live)
+        assert sentence.endswith(".") and ". " not in sentence, sentence
+
+
+def test_a_result_change_puts_one_new_sentence_in_the_live_region(statements):
+    """Choosing Medvedev on the right: 'Right pane: 5 statements by Medvedev' (the count from the data)."""
+    comparer = Comparer(statements)
+    comparer.right_speaker.value = "Medvedev"
+    n = int((statements["speaker"] == "Medvedev").sum())
+    assert f"right pane: {n} statements by Medvedev;" in comparer.status.value
+    conc = Concordance(statements, query="together")
+    assert f"{len(conc.hits)} matches for “together”." in conc.status.value
+    explorer = TimelineExplorer()
+    explorer.filter.value = "outside"
+    assert f"Timeline: {len(explorer.rows)} events shown, outside the sources," in explorer.status.value
+
+
+def test_two_comparers_get_distinct_titles_and_control_names(statements):
+    """Lesson 4's two Comparers: different headings and no two controls with the same description."""
+    one = Comparer(statements, left={"speaker": "Bush", "event": "g8-toyako-2008"}, right={"speaker": "Obama", "event": "london-2009"})
+    two = Comparer(statements, left={"speaker": "Obama", "event": "london-2009"}, right={"speaker": "Medvedev", "event": "london-2009"})
+    assert one.title != two.title and one.title == "Comparing Bush (g8-toyako-2008) with Obama (london-2009)"
+    names = [c.description for widget in (one, two) for c in all_controls(widget) if isinstance(c, w.Dropdown)]
+    assert len(names) == 12 and len(set(names)) == 12
+    assert all(c.description_allow_html for c in all_controls(one) if isinstance(c, w.Dropdown))
+    hostile_title = Comparer(statements, title="<b>mine</b>")
+    assert "&lt;b&gt;mine&lt;/b&gt;" in hostile_title.heading.value and "<b>mine" not in hostile_title.left_speaker.description
+
+
+def test_comparer_headings_sit_one_level_under_its_title(statements):
+    """The widget's title is an <h3> (under a lesson's ## section); each pane's heading an <h4> under it."""
+    comparer = Comparer(statements)
+    assert comparer.heading.value.startswith("<h3>")
+    assert comparer.left_quotes.value.startswith("<h4>")
+
+
+def test_the_timeline_figure_in_the_explorer_has_alt_text():
+    """The explorer's picture is an <img alt=...> (JupyterLab gives image/png outputs none), the PNG kept beside it."""
+    explorer = TimelineExplorer()
+    data = explorer.figure.outputs[0]["data"]
+    assert re.search(r'<img alt="[^"]{20,}" src="data:image/png;base64,', data["text/html"])
+    assert base64.b64decode(data["image/png"]) == explorer.png

@@ -11,6 +11,11 @@ from importlib import import_module
 
 from .errors import DataError, QuestionError, ResetLabError, UsageError
 
+# In a notebook, tables and figures show with no empty table header and with alt text (see _display).
+from ._display import install as _install_display
+
+_install_display()
+
 # name -> module that defines it (loaded lazily by __getattr__ below)
 _LAZY = {
     "CheckResult": "checks",

@@ -12,7 +12,29 @@ from pathlib import Path
 from .errors import UsageError
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-LANGUAGE_INFO = {"name": "python"}
+
+
+def language_info() -> dict:
+    """The notebook's ``language_info`` exactly as ipykernel reports it and JupyterLab stores it.
+
+    JupyterLab writes the kernel's ``language_info`` into the notebook as soon as
+    the kernel starts; a stored value that differs (the bare ``{"name": "python"}``
+    once kept here) marks every lesson unsaved the moment it opens, and closing it
+    untouched then asks to save.  The version is this Python's, the one the
+    course's kernel runs.
+    """
+    import platform
+
+    return {
+        "codemirror_mode": {"name": "ipython", "version": 3},
+        "file_extension": ".py",
+        "mimetype": "text/x-python",
+        "name": "python",
+        "nbconvert_exporter": "python",
+        "pygments_lexer": "ipython3",
+        "version": platform.python_version(),
+    }
+
 
 #: What a notebook is, by the folder it is kept in; recorded in ``metadata.resetlab.kind``.
 KINDS = {"notebooks": "lesson", "exercises": "exercise", "solutions": "solution", "instructors": "instructors"}
@@ -42,7 +64,7 @@ def normalise(nb) -> None:
     """Strip run-specific metadata in place: timings, widget state, cell ids' churn."""
     nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
-    nb.metadata["language_info"] = dict(LANGUAGE_INFO)
+    nb.metadata["language_info"] = language_info()
     widget_views = 0
     for cell in nb.cells:
         for output in cell.get("outputs", []):

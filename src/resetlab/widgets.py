@@ -16,12 +16,10 @@ Conventions kept by every widget here:
 
 from __future__ import annotations
 
-import base64
-
 import ipywidgets as w
 import pandas as pd
 
-from . import compare
+from . import _display, compare
 from ._text import esc
 from .errors import UsageError
 
@@ -95,6 +93,60 @@ def _run_showing_errors(callback, output: w.Output) -> None:
             raise
 
 
+# ---------------------------------------------------------------- accessibility, shared by every widget
+#: CSS every course widget carries (in a hidden HTML child, so a widget shown alone still has it).
+#: * focus: a 2 px ring in JupyterLab's brand colour (4.6:1 on the light theme's white, and the dark
+#:   theme's own brand colour on its background), drawn in the control's margin so no box clips it;
+#: * .rl-sr-only: text for screen readers only (the live region), clipped rather than hidden;
+#: * narrow screens (200 % zoom): menus shrink with their pane and the Comparer's panes wrap.
+COURSE_CSS = """<style>
+.rl-course select:focus, .rl-course input:focus, .rl-course textarea:focus, .rl-course button:focus {
+  outline: 2px solid var(--jp-brand-color1, #1976d2) !important; outline-offset: 0 !important; }
+.rl-course .rl-sr-only { position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px;
+  overflow: hidden; clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; border: 0; }
+.rl-course .widget-dropdown, .rl-course .widget-text { max-width: 100%; min-width: 0; }
+.rl-course .widget-dropdown > select, .rl-course .widget-text > input { min-width: 0; }
+.rl-course .widget-hbox { flex-wrap: wrap; max-width: 100%; }
+.rl-comparer > .widget-hbox > .widget-vbox { flex: 1 1 18em; min-width: 0; width: auto !important; }
+.rl-course .widget-html-content img { max-width: 100%; height: auto; }
+</style>"""
+
+
+def _accessible(widget: w.Box, title: str | None = None, level: int = 3) -> None:
+    """Give *widget* the course CSS, an optional visible heading, and a polite live region.
+
+    The live region (``widget.status``, class ``rl-status``) is read out by a
+    screen reader whenever its sentence changes; set it with ``_announce``.
+    ipywidgets 8 cannot put ARIA attributes on a widget's own element, so the
+    region is markup inside an ``HTML`` widget (``role="status"`` with
+    ``aria-live="polite"``, which screen readers treat as polite either way).
+    """
+    style = w.HTML(COURSE_CSS, layout=w.Layout(display="none"))
+    widget.status = w.HTML()
+    widget.status.add_class("rl-status")
+    widget.status.add_class("rl-sr-only")
+    head = []
+    if title:
+        widget.heading = w.HTML(f"<h{level}>{esc(title)}</h{level}>")
+        widget.heading.add_class("rl-widget-title")
+        head = [widget.heading]
+    widget.children = (style, *head, *widget.children, widget.status)
+    widget.add_class("rl-course")
+
+
+def _announce(widget, sentence: str) -> None:
+    """Put one sentence in *widget*'s live region (a screen reader says it when it changes)."""
+    widget.status.value = f'<p role="status" aria-live="polite" aria-atomic="true">{esc(sentence)}</p>'
+
+
+def _comparer_title(left: dict, right: dict) -> str:
+    """A Comparer's default name, from its initial choices: "Comparing Bush (g8-toyako-2008) with Obama"."""
+    def one(choice: dict) -> str:
+        extra = ", ".join(str(choice[k]) for k in ("event", "topic") if choice.get(k))
+        return f"{choice.get('speaker') or 'any speaker'}{f' ({extra})' if extra else ''}"
+    return f"Comparing {one(left)} with {one(right)}"
+
+
 class Comparer(w.VBox):
     """Two panes of quotes side by side; words both panes use are marked.
 
@@ -107,10 +159,13 @@ class Comparer(w.VBox):
         statements: the statements table; ``None`` loads ``data/statements.csv``.
             Pass your own DataFrame (same columns) to compare other quotes.
         left, right: initial choices, e.g. ``{"speaker": "Medvedev", "event": "london-2009"}``.
+        title: the widget's heading and the name its controls are announced with,
+            so two Comparers in one lesson are told apart; by default it names
+            the initial choices ("Comparing Bush (g8-toyako-2008) with Obama").
     """
 
     def __init__(self, statements: pd.DataFrame | None = None, left: dict | None = None,
-                 right: dict | None = None):
+                 right: dict | None = None, title: str | None = None):
         self.statements = _statements(statements)
         st = self.statements
         speakers = _menu_values(st["speaker"])
@@ -124,6 +179,8 @@ class Comparer(w.VBox):
         if right is None:
             right = {"speaker": "Obama"} if "Obama" in speakers else {}
         left, right = _check_choices("left", left, allowed), _check_choices("right", right, allowed)
+        self.title = str(title) if title else _comparer_title(left, right)
+        named = f'<span class="rl-sr-only">{esc(self.title)}: </span>'  # heard, not shown: tells two Comparers apart
         self.shared: tuple[str, ...] = ()
         self.panes: dict[str, pd.DataFrame] = {}
         self._controls: dict[str, dict[str, w.Dropdown]] = {}
@@ -131,10 +188,12 @@ class Comparer(w.VBox):
         for side, choice in (("left", left), ("right", right)):
             title = side.capitalize()
             menus = {
-                "speaker": w.Dropdown(options=_options(speakers, "any speaker"), description=f"{title} speaker", style=_WIDE),
-                "event": w.Dropdown(options=_options(events, "any meeting", dates), description=f"{title} meeting", style=_WIDE),
-                "topic": w.Dropdown(options=_options(topics, "any topic"), description=f"{title} topic", style=_WIDE),
+                "speaker": w.Dropdown(options=_options(speakers, "any speaker"), description=f"{named}{title} speaker", style=_WIDE),
+                "event": w.Dropdown(options=_options(events, "any meeting", dates), description=f"{named}{title} meeting", style=_WIDE),
+                "topic": w.Dropdown(options=_options(topics, "any topic"), description=f"{named}{title} topic", style=_WIDE),
             }
+            for menu in menus.values():
+                menu.description_allow_html = True
             for key, menu in menus.items():
                 menu.value = ANY if choice.get(key) is None else choice.get(key)
                 menu.add_class(f"rl-{side}-{key}")
@@ -148,6 +207,7 @@ class Comparer(w.VBox):
         self.errors = w.Output()
         super().__init__([w.HBox(columns), self.note, self.errors])
         self.add_class("rl-comparer")
+        _accessible(self, self.title)
         self.update()
         for menus in self._controls.values():
             for menu in menus.values():
@@ -189,6 +249,20 @@ class Comparer(w.VBox):
         self.left_quotes.value = compare.pane_html(self.panes["left"], self.shared, self._heading("left"))
         self.right_quotes.value = compare.pane_html(self.panes["right"], self.shared, self._heading("right"))
         self.note.value = esc(compare.same_statements_note(self.panes["left"], self.panes["right"]))
+        _announce(self, self.announcement())
+
+    def announcement(self) -> str:
+        """The one sentence a screen reader hears when the panes change."""
+        said = []
+        for side in ("left", "right"):
+            c, n = self.choices(side), len(self.panes[side])
+            what = f"{n} statement{'s' if n != 1 else ''} by {c['speaker'] or 'any speaker'}"
+            what += f" at {c['event']}" if c["event"] else ""
+            what += f" on {c['topic']}" if c["topic"] else ""
+            said.append(f"{side} pane: {what}")
+        n = len(self.shared)
+        sentence = f"{'; '.join(said)}; {n} shared word{'s' if n != 1 else ''}."
+        return sentence[0].upper() + sentence[1:]
 
     def fallback(self) -> str:
         """Both panes as plain text (shared words as ``*word*``), for a view with no kernel."""
@@ -249,6 +323,7 @@ class Concordance(w.VBox):
         self.errors = w.Output()
         super().__init__([w.HBox([self.query, self.exact]), self.counts, self.results, self.errors])
         self.add_class("rl-concordance")
+        _accessible(self)
         self.update()
         self.query.observe(self._changed, names="value")
         self.exact.observe(self._changed, names="value")
@@ -271,6 +346,7 @@ class Concordance(w.VBox):
             self.message = str(exc)
             self.counts.value = f"<p>{esc(self.message)}</p>"
             self.results.value = ""
+            _announce(self, self.message)
             return
         self.message = ""
         counts = compare.concordance_counts(self.hits)
@@ -280,6 +356,8 @@ class Concordance(w.VBox):
                              f"“<bdi>{esc(self._echo())}</bdi>” ({esc(per_source)}){esc(self._forms_sentence())}.</p>"
                              + counts.to_html(index=False, escape=True))
         self.results.value = compare.concordance_html(self.hits)
+        n, typed = len(self.hits), self.query.value.strip()
+        _announce(self, f"{n} match{'es' if n != 1 else ''} for “{typed[:60]}{'…' if len(typed) > 60 else ''}”.")
 
     def _forms_sentence(self) -> str:
         """The end of the counts sentence, as plain text: the forms found, or that only whole words were searched."""
@@ -344,6 +422,7 @@ class TimelineExplorer(w.VBox):
         self.errors = w.Output()
         super().__init__([w.HBox([self.filter, self.period]), self.figure, self.summary, self.errors])
         self.add_class("rl-timeline")
+        _accessible(self)
         self.update()
         self.filter.observe(self._changed, names="value")
         self.period.observe(self._changed, names="value")
@@ -366,9 +445,12 @@ class TimelineExplorer(w.VBox):
         self.summary.value = f"<pre style='white-space: pre-wrap'>{esc(summary)}</pre>"
         self.figure.outputs = ({
             "output_type": "display_data",
-            "data": {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": summary.splitlines()[0]},
+            # an <img alt> in HTML (JupyterLab gives an image/png output no alt text); the PNG stays too
+            "data": {**_display.figure_data(fig, self.png), "text/plain": summary.splitlines()[0]},
             "metadata": {},
         },)
+        n = len(self.rows)
+        _announce(self, f"Timeline: {n} event{'s' if n != 1 else ''} shown, {self.filter.label}, {self.period.label}.")
 
     def fallback(self) -> str:
         """The figure's text summary: every event shown, with its dates and origin."""
