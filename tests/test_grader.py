@@ -333,7 +333,7 @@ def test_infinite_loop_is_interrupted_and_the_rest_scores(graded):
     """A loop that stops on interrupt costs that cell only."""
     row = _row(graded, "infinite-loop")
     assert (row.status, row.total) == (PARTIAL, 3)
-    assert row.reason.startswith("Cell 6 (`while True:`) ran longer than 5 seconds")
+    assert row.reason.startswith("Code cell 4 (`while True:`) ran longer than 5 seconds")
 
 
 @pytest.mark.slow
