@@ -588,19 +588,23 @@ def test_keys_pressed_on_a_widget_menu_reach_the_menu_not_jupyterlab(pages):
     assert _cells(page) == before
 
 
-@pytest.mark.parametrize("lesson", sorted(n for n, r in WIDGET_LESSONS.items() if "rl-comparer" in r)[:1])
+@pytest.mark.parametrize("lesson", sorted(WIDGET_LESSONS))
 def test_keys_on_every_menu_of_a_course_widget_stay_in_the_widget(pages, lesson):
-    """The Comparer's and the timeline's menus in a lesson: no key turns a cell into Markdown, adds or moves one."""
+    """Every menu and checkbox of every course widget in every lesson: no key turns a cell into Markdown, adds or moves one."""
     page = pages.open(f"notebooks/{lesson}")
     before = _cells(page)
-    menus = page.locator(".rl-comparer select, .rl-timeline select")
-    assert menus.count() >= 2
+    menus = page.locator(".rl-comparer select, .rl-timeline select, .rl-concordance input[type=checkbox]")
+    assert menus.count() >= 1
     for i in range(menus.count()):
         select = menus.nth(i)
         select.scroll_into_view_if_needed()
-        start = select.input_value()
+        is_menu = select.evaluate("e => e.tagName") == "SELECT"
+        start = select.input_value() if is_menu else select.is_checked()
         _press_all_on(page, select, before)
-        select.select_option(start)  # leave the widget as the other tests expect it
+        if is_menu:
+            select.select_option(start)  # leave the widget as the other tests expect it
+        else:
+            assert select.is_checked() == start  # no key but Space ticks a checkbox, and none was pressed
 
 
 
