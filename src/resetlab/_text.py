@@ -9,6 +9,25 @@ from __future__ import annotations
 import html
 import re
 
+#: US and UK spellings found either way, one pair per word the course's data use (checked by a test).
+#: The sources are American; the course's own labels are British ("missile-defence" in ``topics.csv``),
+#: so a learner may type either.  Each pair is a stretch of a word, so it also covers its other forms.
+#:
+#: * defense / defence: "missile defense" in both sources and statements.csv; "missile-defence" topics
+#: * organization / organisation (as ``organiz``/``organis``): "undesirable organization", source 003's raw file
+#: * neighbor / neighbour: "neighboring Georgia" (source 003)
+#: * traveling / travelling: "Rice is traveling to Prague" (source 000)
+#: * program / programme: "nuclear enrichment program" (000), "civilian nuclear program" (003)
+#: * dialogue / dialog: "the dialogue on missile defense" (000), "constructive dialogue" (003)
+SPELLING_VARIANTS = (
+    ("defense", "defence"),
+    ("organiz", "organis"),
+    ("neighbor", "neighbour"),
+    ("traveling", "travelling"),
+    ("program", "programme"),
+    ("dialogue", "dialog"),
+)
+
 #: A word: letters or digits, with an apostrophe inside (``we've``, ``Russia's``).
 #: Hyphens and full stops split words, so ``U.S.-Russian`` gives ``u``, ``s``, ``russian``.
 WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*")

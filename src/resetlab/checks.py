@@ -483,16 +483,9 @@ def _lesson_name(bank: QuestionBank, lesson: str | int) -> str | None:
 _FOLD = {"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u00a0": " ", "\u2013": "-", "\u2014": "-"}
 
 
-#: US and UK spellings that are one word, as stretches of a word (so "Defences" and "organizations" fold too);
-#: the same pairs the concordance finds either way (``compare.SPELLING_VARIANTS``; a test keeps them equal).
-VARIANTS = (
-    ("defense", "defence"),
-    ("organiz", "organis"),
-    ("neighbor", "neighbour"),
-    ("traveling", "travelling"),
-    ("program", "programme"),
-    ("dialogue", "dialog"),
-)
+#: US and UK spellings that are one word, as stretches of a word (so "Defences" and "organizations" fold too):
+#: the one list the concordance also finds either way (``_text.SPELLING_VARIANTS``).
+from ._text import SPELLING_VARIANTS as VARIANTS  # noqa: E402
 _VARIANT_OF = {spelling: pair[0] for pair in VARIANTS for spelling in pair}
 #: The longest spelling first, so "programme" is read as one spelling, not "program" and "me".
 _VARIANT_FINDER = re.compile("|".join(sorted(map(re.escape, _VARIANT_OF), key=len, reverse=True)))

@@ -233,24 +233,7 @@ _OUTSIDE_QUOTES = "(reporter's text)"
 CONCORDANCE_COLUMNS = ("source_id", "left", "match", "form", "right", "clean_start", "clean_end",
                        "raw_start", "raw_end", "statement_id", "speaker")
 
-#: US and UK spellings found either way, one pair per word the course's data use (checked by a test).
-#: The sources are American; the course's own labels are British ("missile-defence" in ``topics.csv``),
-#: so a learner may type either.  Each pair is a stretch of a word, so it also covers its other forms.
-#:
-#: * defense / defence: "missile defense" in both sources and statements.csv; "missile-defence" topics
-#: * organization / organisation (as ``organiz``/``organis``): "undesirable organization", source 003's raw file
-#: * neighbor / neighbour: "neighboring Georgia" (source 003)
-#: * traveling / travelling: "Rice is traveling to Prague" (source 000)
-#: * program / programme: "nuclear enrichment program" (000), "civilian nuclear program" (003)
-#: * dialogue / dialog: "the dialogue on missile defense" (000), "constructive dialogue" (003)
-SPELLING_VARIANTS = (
-    ("defense", "defence"),
-    ("organiz", "organis"),
-    ("neighbor", "neighbour"),
-    ("traveling", "travelling"),
-    ("program", "programme"),
-    ("dialogue", "dialog"),
-)
+from ._text import SPELLING_VARIANTS  # noqa: E402  (the one list; checks folds answers with it too)
 
 _SPELLINGS = {spelling: pair for pair in SPELLING_VARIANTS for spelling in pair}
 #: The longest spelling first, so "programme" is read as one spelling, not "program" and "me".
