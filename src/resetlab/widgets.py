@@ -459,3 +459,78 @@ class TimelineExplorer(w.VBox):
 
     def __repr__(self) -> str:
         return f"TimelineExplorer({self.filter.value!r}: {len(self.rows)} events)"
+
+
+class VariantViewer(w.VBox):
+    """Other witnesses of the same words: choose a statement, see how each witness's reading differs.
+
+    Our source's words are shown with every difference marked and numbered
+    (``[1]``, and ``‸`` where the witness has words our source leaves out);
+    the table beside it gives each witness's reading, the kind of difference,
+    the witness as cited and the course's note.  Everything is computed by the
+    pure functions in ``resetlab.witnesses``.
+
+    Args:
+        statement: the statement to show first (an id such as ``"000-05"``);
+            ``None`` shows the first one the apparatus covers.
+        statements, variants, witnesses: the tables; ``None`` loads the course's.
+    """
+
+    def __init__(self, statement: str | None = None, statements: pd.DataFrame | None = None,
+                 variants: pd.DataFrame | None = None, witnesses: pd.DataFrame | None = None):
+        from . import witnesses as wit
+
+        self.statements = _statements(statements, ("statement_id", "source_id", "speaker", "start", "end", "quote"))
+        self.witnesses = wit.load_witnesses() if witnesses is None else witnesses
+        self.variants = wit.load_variants(statements=self.statements, witnesses=self.witnesses) if variants is None else variants
+        ids = wit.statements_with_variants(self.statements, self.variants)
+        if not ids:
+            raise UsageError("The apparatus records no difference for any of these statements; pass the course's tables (leave the arguments out).")
+        if statement is None:
+            statement = ids[0]
+        if statement not in ids:
+            msg = f"The apparatus has nothing on {statement!r}; choose one of {', '.join(ids)}."
+            raise UsageError(msg)
+        by_id = self.statements.set_index("statement_id")
+        counts = self.variants["statement_id"].value_counts()
+
+        def label(sid: str) -> str:
+            quote = str(by_id.at[sid, "quote"])
+            short = quote if len(quote) <= 48 else quote[:47].rstrip() + "…"
+            n = int(counts[sid])
+            return f"{sid} {by_id.at[sid, 'speaker']}: {short} ({n} difference{'s' if n != 1 else ''})"
+
+        self.found = pd.DataFrame()
+        self.statement = w.Dropdown(options=[(label(s), s) for s in ids], value=statement,
+                                    description="Statement", style=_WIDE)
+        self.statement.add_class("rl-variants-statement")
+        self.view = w.HTML()
+        self.view.add_class("rl-variants-view")
+        self.errors = w.Output()
+        super().__init__([self.statement, self.view, self.errors])
+        self.add_class("rl-variants")
+        _accessible(self)
+        self.update()
+        self.statement.observe(self._changed, names="value")
+
+    def _changed(self, change) -> None:
+        _run_showing_errors(self.update, self.errors)
+
+    def update(self) -> None:
+        """Show the chosen statement with its differences marked, and the witnesses' readings."""
+        from . import witnesses as wit
+
+        sid = self.statement.value
+        self.found = wit.statement_variants(sid, self.statements, self.variants, self.witnesses)
+        self.view.value = wit.apparatus_html(sid, self.statements, self.variants, self.witnesses)
+        n, k = len(self.found), self.found["witness"].nunique()
+        _announce(self, f"Statement {sid}: {n} difference{'s' if n != 1 else ''} from {k} witness{'es' if k != 1 else ''}.")
+
+    def fallback(self) -> str:
+        """The marked statement and the list of readings, as plain text."""
+        from . import witnesses as wit
+
+        return wit.apparatus_text(self.statement.value, self.statements, self.variants, self.witnesses)
+
+    def __repr__(self) -> str:
+        return f"VariantViewer({self.statement.value!r}: {len(self.found)} differences)"
