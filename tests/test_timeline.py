@@ -279,7 +279,7 @@ def test_shapes_and_okabe_ito_colours_tell_kinds_apart():
         for ax in fig.axes for p in ax.patches}
     assert colours <= set(OKABE_ITO.values())
     labels = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "row label"]
-    assert labels == list(fig.rows["label"]) and len(labels) == len(load_events()) and sum("OUTSIDE" in l for l in labels) == 6
+    assert labels == list(fig.rows["label"]) and len(labels) == len(load_events()) and sum("OUTSIDE" in l for l in labels) == 9
 
 
 def test_every_year_is_drawn_in_panels_that_leave_out_the_empty_years():
@@ -303,7 +303,7 @@ def test_summary_says_what_the_figure_draws():
     for row in rows.itertuples(index=False):
         assert f"{row.event_id} (" in text and row.name in text
     assert "reset-button-geneva-2009 (OUTSIDE the sources): Reset button, Geneva" in text
-    assert "- 2008-08-07 to 2008-08-12: georgia-war-2008 (mentioned in source 003): Russia-Georgia war, 6 days" in text
+    assert "- 2008-08-07 to 2008-08-12: georgia-war-2008 (mentioned in source 003; the day from outside records): Russia-Georgia war, 6 days" in text
     assert timeline_figure(events).summary == text
 
 
@@ -339,3 +339,27 @@ def test_every_filter_and_period_renders_a_png(show, period):
     assert png.startswith(b"\x89PNG")
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"timeline-{show}-{period}.png").write_bytes(png)
+
+
+def test_every_event_says_how_its_day_is_known():
+    """Stated or inferred days need the source that mentions them; page furniture and a borrowed phrase are not 'in source'."""
+    events = load_events().set_index("event_id")
+    assert set(events["date_basis"]) == {"stated", "inferred", "outside"}
+    assert (events["date_evidence"].str.len() > 20).all()
+    assert (events.loc[events["date_basis"] != "outside", "mentioned_in"] != "").all()
+    assert events.loc["g8-toyako-2008", "date_basis"] == "stated" and events.loc["london-2009", "date_basis"] == "inferred"
+    for eid in ("biden-munich-2009", "rferl-undesirable-2024", "rferl-register-2024"):
+        assert events.loc[eid, "origin"] == "outside", eid
+    in_source_days_from_outside = events[(events["origin"] == "in source") & (events["date_basis"] == "outside")]
+    assert len(in_source_days_from_outside) >= 8
+    summary = timeline_summary(load_events(), "all", None, None)
+    assert "g8-toyako-2008 (mentioned in source 000; the day stated there" in summary
+    assert "georgia-war-2008 (mentioned in source 003; the day from outside records)" in summary
+
+
+def test_a_stated_day_without_its_source_is_refused(data_copy):
+    text = (data_copy / "events.csv").read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("reset-button-geneva-2009,"))
+    (data_copy / "events.csv").write_text(text.replace(row, row.replace(",outside,", ",stated,", 1)), encoding="utf-8")
+    with pytest.raises(DataError, match=r"events\.csv, row \d+ \(line \d+\), column 'date_basis': a day stated in a source needs that source"):
+        load_events(data_copy)

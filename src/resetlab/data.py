@@ -12,6 +12,7 @@ from .errors import DataError
 from .sources import Source, load_sources
 from .statements import build_statements, load_speakers, load_statements, load_topics
 from .timeline import load_events
+from .witnesses import check_confirmed_by, load_variants, load_witnesses
 
 
 @dataclass(frozen=True)
@@ -23,13 +24,18 @@ class CourseData:
     events: pd.DataFrame
     speakers: pd.DataFrame
     topics: pd.DataFrame
+    witnesses: pd.DataFrame
+    variants: pd.DataFrame
 
 
 def load_all(folder: str | os.PathLike[str] | None = None) -> CourseData:
-    """Load and validate every data file (sources with checksums, statements, events)."""
-    data = CourseData(load_sources(folder), load_statements(folder), load_events(folder),
-                      load_speakers(folder), load_topics(folder))
+    """Load and validate every data file (sources with checksums, statements, events, witnesses, variants)."""
+    statements, witnesses = load_statements(folder), load_witnesses(folder)
+    data = CourseData(load_sources(folder), statements, load_events(folder),
+                      load_speakers(folder), load_topics(folder), witnesses,
+                      load_variants(folder, statements=statements, witnesses=witnesses))
     check_meetings(data.sources, data.events)
+    check_confirmed_by(data.events, data.witnesses)
     return data
 
 
@@ -74,5 +80,9 @@ def check_data(folder: str | os.PathLike[str] | None = None) -> list[str]:
         f"sources.csv: {len(data.sources)} sources, checksums match",
         f"statements.csv: {len(data.statements)} statements, every quote matches its offsets",
         f"events.csv: {len(data.events)} events ({(data.events['origin'] == 'outside').sum()} outside the sources), "
-        f"each source's meeting marked: {', '.join(data.events.loc[data.events['meeting_of'] != '', 'event_id'])}",
+        f"each source's meeting marked: {', '.join(data.events.loc[data.events['meeting_of'] != '', 'event_id'])}; "
+        "every 'confirmed_by' names witnesses in witnesses.csv",
+        f"witnesses.csv: {len(data.witnesses)} outside records, each with its address",
+        f"variants.csv: {len(data.variants)} differences from {data.variants['witness_id'].nunique()} witnesses, "
+        "every lemma matches its offsets",
     ]

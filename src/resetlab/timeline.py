@@ -37,6 +37,10 @@ from .errors import DataError, UsageError
 #: The longest ``label`` a figure row can show without crowding the axis.
 LABEL_MAX = 34
 
+#: How an event's day is known: the source that mentions it states it, the course infers it (with the
+#: evidence), or it comes from outside (the witnesses in ``confirmed_by``).
+DATE_BASES = ("stated", "inferred", "outside")
+
 EVENT_COLUMNS = (
     Column("event_id"),
     Column("start", "date"),
@@ -47,6 +51,8 @@ EVENT_COLUMNS = (
     Column("mentioned_in", "choice", required=False, choices=("000", "003")),
     Column("source_note", required=False),
     Column("confirmed_by"),
+    Column("date_basis", "choice", choices=DATE_BASES),
+    Column("date_evidence"),
     Column("meeting_of", "choice", required=False, choices=("000", "003")),
 )
 
@@ -69,6 +75,8 @@ def load_events(folder: str | os.PathLike[str] | None = None) -> pd.DataFrame:
             raise DataError(f"events.csv{where(i, 'source_note')}: a source note needs a source in 'mentioned_in' (got none); fill in 000 or 003, or clear the note.")
         if len(row.label) > LABEL_MAX:
             raise DataError(f"events.csv{where(i, 'label')}: expected a short label of at most {LABEL_MAX} characters for the figure (got {len(row.label)}: {row.label!r}); shorten it and keep the detail in 'event'.")
+        if row.date_basis != "outside" and not row.mentioned_in:
+            raise DataError(f"events.csv{where(i, 'date_basis')}: a day {row.date_basis} in a source needs that source in 'mentioned_in' (got none); name the source, or set 'date_basis' to outside.")
         if row.meeting_of and row.meeting_of != row.mentioned_in:
             raise DataError(f"events.csv{where(i, 'meeting_of')}: the meeting source {row.meeting_of} reports must be mentioned in it (got mentioned_in {row.mentioned_in or 'blank'!r}); set 'mentioned_in' to {row.meeting_of}.")
     for column, what in (("event_id", "id"), ("label", "label")):
@@ -123,6 +131,8 @@ FIGURE_COLUMNS = ("event_id", "start", "end", "event", "origin", "mentioned_in")
 
 _FILTER_WORDS = {"all": "all events", "000": "events source 000 mentions",
                  "003": "events source 003 mentions", "outside": "OUTSIDE context only (events neither source mentions)"}
+_BASIS_WORDS = {"stated": "the day stated there", "inferred": "the day inferred by the course",
+                "outside": "the day from outside records"}
 _DAY = pd.Timedelta(days=1)
 _LONG_PERIOD = pd.Timedelta(days=6 * 366)  # longer than this, the figure leaves out empty years
 
@@ -218,7 +228,9 @@ def timeline_rows(events: pd.DataFrame, show: str = "all", start: str | None = N
         tag = row.mentioned_in if row.origin == "in source" else "OUTSIDE"
         labels.append(f"{row.name}, {date_span_text(row.start, row.end)} [{tag}]")
     frame["kind"], frame["marker"], frame["label"] = kinds, markers, labels
-    return frame[["event_id", "start", "end", "origin", "mentioned_in", "event", "name", "label", "kind", "marker", "meeting_of"]]
+    frame["date_basis"] = frame["date_basis"].fillna("") if "date_basis" in frame.columns else ""
+    return frame[["event_id", "start", "end", "origin", "mentioned_in", "event", "name", "label", "kind", "marker",
+                  "meeting_of", "date_basis"]]
 
 
 def timeline_period(events: pd.DataFrame, start: str | None = RESET_WINDOW[0],
@@ -577,6 +589,8 @@ def _summary(events, rows, panels, meetings, show, start, end) -> str:
     for row in rows.itertuples(index=False):
         when = f"{row.start:%Y-%m-%d}" + (f" to {row.end:%Y-%m-%d}" if row.end > row.start else "")
         where = f"mentioned in source {row.mentioned_in}" if row.mentioned_in else "OUTSIDE the sources"
+        if row.mentioned_in and row.date_basis in _BASIS_WORDS:  # "in source" says the source mentions it, not that it gives the day
+            where += f"; {_BASIS_WORDS[row.date_basis]}"
         days = f", {(row.end - row.start).days + 1} days" if row.end > row.start else ""
         meeting = f", the meeting source {row.meeting_of} reports" if row.meeting_of else ""
         lines.append(f"- {when}: {row.event_id} ({where}{meeting}): {row.name}{days}")

@@ -54,7 +54,7 @@ WITNESS_COLUMNS = (
     Column("title"),
     Column("publisher"),
     Column("kind", "choice", choices=WITNESS_KINDS),
-    Column("date", "date"),
+    Column("date", "date", required=False),
     Column("address"),
     Column("consulted", "date"),
     Column("language", "choice", choices=("en", "ru")),
@@ -93,7 +93,9 @@ def load_witnesses(folder: str | os.PathLike[str] | None = None) -> pd.DataFrame
         seen.add(row.witness_id)
         if not _ADDRESS.fullmatch(row.address):
             raise DataError(f"witnesses.csv{where(i, 'address')}: expected a web address starting https:// or http:// (got {row.address!r}); copy it from the browser's address bar.")
-        if row.consulted < row.date:
+        if not row.date and "no date" not in row.note:
+            raise DataError(f"witnesses.csv{where(i, 'date')}: expected the record's date (got an empty cell); fill it in, or say in the note that the page shows no date.")
+        if row.date and row.consulted < row.date:
             raise DataError(f"witnesses.csv{where(i, 'consulted')}: the day the course consulted the record ({row.consulted}) comes before the record's own date ({row.date}); correct one of them.")
     return frame
 
@@ -171,12 +173,17 @@ def load_variants(folder: str | os.PathLike[str] | None = None, statements: pd.D
 
 # --------------------------------------------------------------------------- the viewer's pure functions
 
+# what the table says where a witness has no words of its own: nothing, or the same words placed elsewhere
+_NO_READING = {False: "(nothing)", True: "(the same words, in another place: see the note)"}
+
 #: The columns ``statement_variants`` returns, in order.
 VARIANT_VIEW_COLUMNS = ("n", "variant_id", "lemma", "reading", "kind", "witness", "note", "start", "end")
 
 
 def witness_label(witness: pd.Series | dict) -> str:
     """A witness as a reader cites it: "White House, "Remarks …", 1 April 2009"."""
+    if not witness["date"]:
+        return f"{witness['publisher']}, \u201c{witness['title']}\u201d, undated"
     day = pd.Timestamp(witness["date"])
     return f"{witness['publisher']}, \u201c{witness['title']}\u201d, {day.day} {day:%B %Y}"
 
@@ -257,7 +264,7 @@ def apparatus_html(statement_id: str, statements: pd.DataFrame, variants: pd.Dat
             f"<blockquote><bdi>{quote}</bdi></blockquote>")
     rows = "".join(
         f"<tr><th scope='row'>[{r.n}]</th><td><bdi>{esc(r.lemma) or '(nothing: ‸)'}</bdi></td>"
-        f"<td><bdi>{esc(r.reading) or '(nothing)'}</bdi></td><td>{esc(r.kind)}</td><td>{esc(r.witness)}</td>"
+        f"<td><bdi>{esc(r.reading) or _NO_READING[r.kind == 'order']}</bdi></td><td>{esc(r.kind)}</td><td>{esc(r.witness)}</td>"
         f"<td>{esc(r.note)}</td></tr>"
         for r in found.itertuples(index=False))
     table = ("<table class='rl-apparatus'><caption>How the witnesses differ from our source</caption>"
@@ -283,7 +290,7 @@ def apparatus_text(statement_id: str, statements: pd.DataFrame, variants: pd.Dat
              f'  "{quote}"', ""]
     for r in found.itertuples(index=False):
         ours = f'"{r.lemma}"' if r.lemma else "(nothing: ‸)"
-        theirs = f'"{r.reading}"' if r.reading else "(nothing)"
+        theirs = f'"{r.reading}"' if r.reading else _NO_READING[r.kind == "order"]
         lines.append(f"[{r.n}] {r.kind}: our source {ours}; {r.witness} reads {theirs}.")
         lines.append(f"    {r.note}")
     return "\n".join(lines)
