@@ -29,6 +29,7 @@ WIDGET_CLASSES = {  # constructor in a lesson's code -> root CSS class of the re
     "Comparer(": "rl-comparer",
     "Concordance(": "rl-concordance",
     "TimelineExplorer(": "rl-timeline",
+    "VariantViewer(": "rl-variants",
 }
 LESSONS = sorted((bs.REPO / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 
@@ -315,7 +316,7 @@ def test_hostile_quotes_are_shown_as_text_and_never_run(pages):
 
 
 def test_every_widget_lesson_is_found():
-    """The lessons still build the three course widgets (so the tests below test something)."""
+    """The lessons still build the four course widgets (so the tests below test something)."""
     roots = {root for found in WIDGET_LESSONS.values() for root in found}
     assert roots == set(WIDGET_CLASSES.values()), f"widgets found in lessons: {WIDGET_LESSONS}"
 
@@ -439,6 +440,26 @@ def test_timeline_filter_shows_the_events_of_the_chosen_kind(pages):
     _choose(menu, "mentioned in source 003")
     expect_events([e for e in events if e["mentioned_in"] == "003"])
     assert "OUTSIDE the sources" not in summary.inner_text()
+
+
+def test_variant_viewer_follows_the_menu_from_the_keyboard(pages):
+    """Choose another statement with the arrow keys: the marked quote, the readings and the live region follow variants.csv."""
+    lesson = _lesson_with("rl-variants")
+    page = pages.open(f"notebooks/{lesson}")
+    viewer = page.locator(".rl-variants").first
+    viewer.scroll_into_view_if_needed()
+    view = viewer.locator(".rl-variants-view")
+    _wait_text(view, r"Statement 000-05: Bush")
+    assert view.locator("mark").count() >= 1 and view.locator("tbody tr").count() == 2
+    labels = _options(viewer.locator(".rl-variants-statement select"))
+    target = next(i for i, label in enumerate(labels) if label.startswith("003-04 "))
+    _choose_by_keyboard(page, "rl-variants-statement", *["ArrowDown"] * (target - labels.index(next(l for l in labels if l.startswith("000-05 ")))))
+    _wait_text(view, r"Statement 003-04: Medvedev")
+    with (bs.REPO / "data" / "variants.csv").open(encoding="utf-8", newline="") as f:
+        readings = [v["reading"] for v in csv.DictReader(f) if v["statement_id"] == "003-04"]
+    rows = view.locator("tbody tr").all_inner_texts()
+    assert len(rows) == len(readings) and all(any(r in row for row in rows) for r in readings)
+    _wait_text(viewer.locator(".rl-status"), r"Statement 003-04: 2 differences from 1 witness\.")
 
 
 # ---------------------------------------------------------------- a written answer, typed, saved, reopened, graded
@@ -593,7 +614,7 @@ def test_keys_on_every_menu_of_a_course_widget_stay_in_the_widget(pages, lesson)
     """Every menu and checkbox of every course widget in every lesson: no key turns a cell into Markdown, adds or moves one."""
     page = pages.open(f"notebooks/{lesson}")
     before = _cells(page)
-    menus = page.locator(".rl-comparer select, .rl-timeline select, .rl-concordance input[type=checkbox]")
+    menus = page.locator(".rl-comparer select, .rl-timeline select, .rl-variants select, .rl-concordance input[type=checkbox]")
     assert menus.count() >= 1
     for i in range(menus.count()):
         select = menus.nth(i)

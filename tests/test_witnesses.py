@@ -172,7 +172,7 @@ def test_viewer_refuses_a_statement_with_no_variants():
 
 
 def test_viewer_heading_fits_under_a_lesson_section(tables):
-    """The statement heading is <h4>, under the lesson's <h3> sections (heading order stays valid)."""
+    """The statement heading is <h3>, under the lesson's <h2> section (axe: heading order stays valid)."""
     html = apparatus_html("003-17", *_args(tables))
-    assert html.startswith("<h4>Statement 003-17: Unnamed senior U.S. official, in source 003</h4>")
-    assert html.index("</h4>") < html.index("<table") and "<caption>How the witnesses differ" in html
+    assert html.startswith("<h3>Statement 003-17: Unnamed senior U.S. official, in source 003</h3>")
+    assert html.index("</h3>") < html.index("<table") and "<caption>How the witnesses differ" in html

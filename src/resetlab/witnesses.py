@@ -239,7 +239,7 @@ def _marked(quote: str, offset: int, found: pd.DataFrame, mark, number) -> str:
 
 
 def apparatus_html(statement_id: str, statements: pd.DataFrame, variants: pd.DataFrame,
-                   witnesses: pd.DataFrame, level: int = 4) -> str:
+                   witnesses: pd.DataFrame, level: int = 3) -> str:
     """The statement with each difference marked and numbered, then a table of the witnesses' readings.
 
     Marks are ``<mark>`` with the number as text beside them ("[1]"), so a
