@@ -224,8 +224,8 @@ def test_case_and_full_width_variants_of_ids_and_dates_pass(monkeypatch, spec):
                                    "answer": {"kind": "row", "table": "events", "where": {"event_id": "nato-enlargement-2009"}}})
     assert check("q5.9", "NATO-enlargement-2009").passed
     assert not check("q5.9", "london-2009").passed
-    assert check("q2.3", "\uff12\uff10\uff12\uff14-\uff10\uff12-\uff10\uff12").passed
-    assert check("q2.3", "2024\u201302\u201302").passed  # en dashes typed for hyphens
+    assert check("q2.3", "\uff12\uff10\uff12\uff14-\uff10\uff12-\uff12\uff10").passed
+    assert check("q2.3", "2024\u201302\u201320").passed  # en dashes typed for hyphens
 
 
 def test_known_wrong_answers_get_their_own_feedback():
@@ -496,10 +496,12 @@ def test_a_tuple_is_called_what_the_comma_made_not_a_list():
 
 
 def test_only_the_earliest_date_is_the_earliest():
-    """q2.3 asks for the earliest date: the ruling passes; the later register entry gets its own message."""
-    assert check("q2.3", "2024-02-02").passed
-    later = check("q2.3", "2024-02-20")
-    assert not later.passed and "register" in later.message and later.message != check("q2.3", "2009-04-01").message
+    """q2.3 asks for the earliest date the notice could be on the page: the day the designation became public (the
+    register entry) passes; the ruling's legal date, not yet public, gets its own message."""
+    assert check("q2.3", "2024-02-20").passed
+    ruling = check("q2.3", "2024-02-02")
+    assert not ruling.passed and "legal date" in ruling.message and "not yet public" in ruling.message
+    assert ruling.message != check("q2.3", "2009-04-01").message
 
 
 def test_at_least_four_words_means_four_words_every_time():
@@ -558,7 +560,7 @@ def _wrong_answers(statements):
     """The wrong answers the tests above use, and issue 11's."""
     medvedev = statements[statements["speaker"] == "Medvedev"]
     yield from [("q1.1", "2"), ("q1.1", True), ("q1.1", 2.5), ("q1.1", (2,)), ("q1.3", 3), ("q1.3", ("003",)),
-                ("q1.3", "3"), ("q2.3", "6 April 2008"), ("q2.3", "2024-02-31"), ("q2.3", "2024-02-20"),
+                ("q1.3", "3"), ("q2.3", "6 April 2008"), ("q2.3", "2024-02-31"), ("q2.3", "2024-02-02"),
                 ("q2.4", "caption"), ("q2.4", "banner, caption, share-links"), ("q2.4", ["banner, caption, share-links"]),
                 ("q2.4", "caption, pull-quote, later-notice, navigation"), ("q2.4", "x" * 100),
                 ("q3.2", "000-1"), ("q5.2", load_statements), ("q6.3", (2, 200)), ("q1.1", (2, 0)),
