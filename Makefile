@@ -54,7 +54,7 @@ test-fast: $(STAMP)
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest -m browser -p no:xdist tests
 
-bench: $(STAMP)
+bench: $(STAMP) $(SITE_STAMP)
 	@for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done
 
 notebooks: $(STAMP)

@@ -657,3 +657,20 @@ def link_report(folder: str | os.PathLike[str] = DEFAULT_DEST) -> list[str]:
     lines = [f"{url}  ({', '.join(pages)})" for url, pages in links]
     lines.append(f"{len(links)} outside link(s) in the prose of {folder}; listed, not fetched (there is no network at build time).")
     return lines
+
+
+def page_weight(folder: str | os.PathLike[str], page: str) -> int:
+    """Bytes of one built page and of the files only it loads: its HTML and local resources, less the shared ``_static/``.
+
+    Figures embedded as ``data:`` URLs count inside the HTML; the theme's shared files do not.
+    """
+    folder = Path(folder)
+    path = folder / page
+    total = path.stat().st_size
+    seen = set()
+    for _, url in read_page(path).resources:
+        target = None if _outside(url) or url.startswith(("data:", "blob:")) else _resolve(folder, Path(page).parent, url)
+        if target is not None and target.is_file() and target not in seen and target.relative_to(folder).parts[0] != "_static":
+            seen.add(target)
+            total += target.stat().st_size
+    return total
