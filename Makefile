@@ -32,10 +32,20 @@ clean:
 	rm -rf $(VENV) .pytest_cache
 
 # ---- maintainers only: the learner edition (make release) stops above this line.
-.PHONY: test test-fast test-browser bench notebooks exercises environment release links
+.PHONY: test test-fast test-browser bench notebooks exercises environment release links site site-links
 RELEASE ?= build/learner-edition
+SITE ?= build/site
+# The website's generator lives in a venv of its own, from requirements/site.txt (never in .venv, never for learners).
+SITE_VENV  := .venv-site
+SITE_STAMP := $(SITE_VENV)/.installed
 
-test: $(STAMP)
+$(SITE_STAMP): requirements/site.txt
+	$(PYTHON) -m venv $(SITE_VENV)
+	$(SITE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/site.txt
+	touch $@
+
+# make test builds the website too (tests/test_site.py), so it needs the generator's venv.
+test: $(STAMP) $(SITE_STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 test-fast: $(STAMP)
@@ -44,7 +54,7 @@ test-fast: $(STAMP)
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest -m browser -p no:xdist tests
 
-bench: $(STAMP)
+bench: $(STAMP) $(SITE_STAMP)
 	@for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done
 
 notebooks: $(STAMP)
@@ -64,3 +74,11 @@ release: $(STAMP)
 
 links: $(STAMP)
 	$(BIN)/python -m resetlab links
+
+# The course website, from the committed notebooks (nothing runs): open $(SITE)/index.html (docs/launch.md, Publishing the website).
+site: $(STAMP) $(SITE_STAMP)
+	$(BIN)/python -m resetlab site $(SITE) --python $(SITE_VENV)/bin/python
+
+# The links in the website's prose that leave it, listed and never fetched (CI prints them).
+site-links: site
+	$(BIN)/python -m resetlab site-links $(SITE)

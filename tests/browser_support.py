@@ -253,9 +253,9 @@ def launch_browser(playwright):
 
 
 def is_local(url: str) -> bool:
-    """True for addresses that stay inside the page or on 127.0.0.1."""
+    """True for addresses that stay inside the page, on 127.0.0.1 or on this machine's disk (the website opened from file://)."""
     parts = urlsplit(url)
-    if parts.scheme in ("data", "blob", "about", "javascript"):
+    if parts.scheme in ("data", "blob", "about", "javascript", "file"):
         return True
     return parts.hostname == ALLOWED_HOST
 
@@ -406,8 +406,8 @@ FOCUS_STYLE_JS = """el => {
 }"""
 
 
-def axe_violations(page) -> tuple[list[dict], list[dict]]:
-    """Run axe-core on *page*; return (violations in course content, JupyterLab's own), one dict a node."""
+def axe_violations(page, content: str = COURSE_CONTENT) -> tuple[list[dict], list[dict]]:
+    """Run axe-core on *page*; return (violations inside *content*, the rest: JupyterLab's or a theme's own), one dict a node."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page).response
@@ -418,7 +418,7 @@ def axe_violations(page) -> tuple[list[dict], list[dict]]:
             inside = page.evaluate(
                 "([sel, css]) => { try { const el = document.querySelector(sel); return !!(el && el.closest(css)); }"
                 " catch (e) { return false; } }",
-                [target if isinstance(target, str) else target[-1], COURSE_CONTENT],
+                [target if isinstance(target, str) else target[-1], content],
             )
             row = {"id": violation["id"], "impact": violation["impact"], "target": target,
                    "html": node["html"][:160], "help": violation["help"]}

@@ -24,7 +24,7 @@ import yaml
 
 from resetlab import UsageError
 from resetlab.__main__ import main
-from resetlab._launch import Launch, find_links, load_launch, rewrite_links, series
+from resetlab._launch import Launch, find_links, find_site_links, load_launch, rewrite_links, series
 from resetlab._version import __version__
 
 REPO = Path(__file__).resolve().parents[1]
@@ -288,3 +288,30 @@ def test_workshop_plan_timings_add_up_to_the_lessons_own():
                 lesson_minutes.append(int(minutes))
         assert sum(lesson_minutes) == int(total.group(3))
     assert checked == 2, "the two-hour and half-day variants"
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_the_website_address_is_the_configured_one_and_said_to_be_a_placeholder(document):
+    """README and docs/launch.md link the website at config/launch.toml's [site] address, and call it a placeholder until published."""
+    text = _read(document)
+    links = find_site_links(text)
+    assert links and set(links) == {LAUNCH.site}, f"{document}: run python -m resetlab links --write {document}"
+    assert LAUNCH.site.startswith("https://") and LAUNCH.site.endswith("/")
+    if not LAUNCH.published:
+        for match in re.finditer(re.escape(LAUNCH.site), text):
+            assert "placeholder" in text[match.start():match.end() + 200], f"{document}: say the address is a placeholder"
+
+
+def test_links_write_rewrites_the_website_address_and_a_bad_one_is_one_sentence(tmp_path):
+    """A fork with its own [site] address gets it in both documents; an address that is not https://.../ is refused."""
+    fork = Launch("fork", "course-learners", LAUNCH.tag, LAUNCH.branch, site_address="https://course.example.edu/reset/")
+    for document in DOCUMENTS:
+        rewritten = rewrite_links(_read(document), fork)
+        assert set(find_site_links(rewritten)) == {"https://course.example.edu/reset/"}
+    assert Launch("fork", "course-learners", LAUNCH.tag, LAUNCH.branch).site == "https://fork.github.io/course-learners/"
+    path = tmp_path / "launch.toml"
+    config = (REPO / "config" / "launch.toml").read_text(encoding="utf-8")
+    for bad in ('"http://example.org/"', '"https://example.org/no-slash"', "3"):
+        path.write_text(re.sub(r'(?m)^address = .*$', f"address = {bad}", config), encoding="utf-8")
+        with pytest.raises(UsageError, match=r"\[site\]: 'address' must be a web address ending in '/'"):
+            load_launch(path)

@@ -11,6 +11,8 @@ import nbformat
 import pytest
 from support import REPO
 
+from resetlab._notebooks import header_id, time_to_learn
+
 BUILTINS = set(dir(builtins))
 LESSONS = sorted((REPO / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 GLOSSARY = REPO / "notebooks" / "glossary.md"
@@ -166,12 +168,11 @@ PENDING: dict[str, tuple[int, int, int]] = {}
 
 def _minutes(path) -> tuple[int, int, int]:
     """A lesson's 'Time to learn' total and its lesson and exercise parts, from its Prerequisites cell."""
-    text = "\n".join(c.source for c in _cells(path, "markdown"))
-    found = re.search(r"Time to learn: (\d+) minutes\*\*: about (\d+) for this lesson and (\d+) for its exercises", text)
+    found = time_to_learn("\n".join(c.source for c in _cells(path, "markdown")))
     if not found and path.stem in PENDING:
         return PENDING[path.stem]
     assert found, f"{path.name}: no '**Time to learn: N minutes**: about A for this lesson and B for its exercises' line"
-    return tuple(int(g) for g in found.groups())
+    return found
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, marks=_mark(p.stem), id=p.stem) for p in LESSONS])
@@ -198,17 +199,6 @@ def test_readme_lessons_table_gives_each_lessons_time_and_their_total():
 
 
 # --------------------------------------------------------------------------- glossary
-
-def header_id(heading: str) -> str:
-    """The anchor JupyterLab gives a Markdown heading: its text, spaces as hyphens (createHeaderId).
-
-    >>> header_id("### NATO Membership Action Plan")
-    'NATO-Membership-Action-Plan'
-    >>> header_id("### `value_counts`")
-    'value_counts'
-    """
-    return heading.lstrip("#").strip().replace("`", "").replace(" ", "-")
-
 
 def _anchors() -> list[str]:
     return [header_id(line) for line in GLOSSARY.read_text(encoding="utf-8").splitlines() if line.startswith("#")]

@@ -1,4 +1,4 @@
-"""Command line: ``python -m resetlab build-data | check-data | grade | make-exercises | execute | release | links | environment | lab-settings``."""
+"""Command line: ``python -m resetlab build-data | check-data | grade | make-exercises | execute | release | site | site-links | links | environment | lab-settings``."""
 
 from __future__ import annotations
 
@@ -26,6 +26,11 @@ def _parser() -> argparse.ArgumentParser:
     release = sub.add_parser("release", help="(maintainers) write the learner edition: lessons, exercises, data, package; no answers")
     release.add_argument("dest", nargs="?", default="build/learner-edition",
                          help="a new or empty folder, or a previous edition (default: build/learner-edition)")
+    site = sub.add_parser("site", help="(maintainers) build the course website from the learner edition; runs nothing")
+    site.add_argument("dest", nargs="?", default="build/site", help="a new or empty folder, or a previous site (default: build/site)")
+    site.add_argument("--python", help="the site generator's Python (default: .venv-site/bin/python, made by make site)")
+    site_links = sub.add_parser("site-links", help="list the links in the website's prose that leave the site (never fetched)")
+    site_links.add_argument("site", nargs="?", default="build/site", help="a built site (default: build/site)")
     links = sub.add_parser("links", help="print the Binder and nbgitpuller links of the learner edition (config/launch.toml)")
     links.add_argument("--hub", default="HUB", help="the hub's host name for the nbgitpuller link, like hub.example.edu")
     for part in ("owner", "repo", "tag", "branch"):
@@ -74,6 +79,15 @@ def main(argv: list[str] | None = None) -> int:
             from ._release import build_edition
 
             print(build_edition(args.dest).summary())
+        elif args.command == "site":
+            from ._site import build_site
+
+            print(build_site(args.dest, python=args.python).summary())
+        elif args.command == "site-links":
+            from ._site import link_report
+
+            for line in link_report(args.site):
+                print(line)
         elif args.command == "links":
             from ._launch import check_hub, describe, load_launch, with_overrides, write_links
 

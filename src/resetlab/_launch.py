@@ -24,6 +24,7 @@ START_HERE = "notebooks/01-start-here.ipynb"
 HUB_TEMPLATE = "HUB"  # stands for the hub's host name in the documented template
 _NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,99})")
 _REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,99}")
+_SITE = re.compile(r"https://[A-Za-z0-9.-]+(?::\d{1,5})?/(?:[A-Za-z0-9._~-]+/)*")
 _HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,5})?")
 
 
@@ -36,6 +37,12 @@ class Launch:
     tag: str
     branch: str
     published: bool = False
+    site_address: str | None = None  # config/launch.toml's [site] address; None: the edition's GitHub Pages address
+
+    @property
+    def site(self) -> str:
+        """Where the course website (``make site``) is published, ending in ``/``."""
+        return self.site_address or f"https://{self.owner}.github.io/{self.repo}/"
 
     @property
     def address(self) -> str:
@@ -45,8 +52,12 @@ class Launch:
     @property
     def binder(self) -> str:
         """mybinder.org, built from the tag, opening JupyterLab on lesson 1."""
+        return self.binder_to(START_HERE)
+
+    def binder_to(self, path: str) -> str:
+        """mybinder.org, built from the tag, opening JupyterLab on *path* (a notebook of the edition)."""
         return f"https://mybinder.org/v2/gh/{self.owner}/{self.repo}/{self.tag}?" + urlencode(
-            {"urlpath": f"lab/tree/{START_HERE}"}, quote_via=quote, safe="")
+            {"urlpath": f"lab/tree/{path}"}, quote_via=quote, safe="")
 
     def nbgitpuller(self, hub: str = HUB_TEMPLATE) -> str:
         """The link that pulls the edition into ``~/<repo>`` on *hub* and opens lesson 1."""
@@ -107,7 +118,12 @@ def load_launch(path: str | Path | None = None) -> Launch:
     published = config.get("published", False)
     if not isinstance(published, bool):
         raise UsageError(f"{file}: 'published' must be true or false (got {published!r}); set it.")
-    return check_launch(Launch(**values, published=published), file)
+    site = config.get("site", {})
+    address = site.get("address") if isinstance(site, dict) else site
+    if address is not None and not (isinstance(address, str) and _SITE.fullmatch(address.strip())):
+        raise UsageError(f"{file}, [site]: 'address' must be a web address ending in '/', like "
+                         f"'https://{values['owner']}.github.io/{values['repo']}/' (got {address!r}); fix it.")
+    return check_launch(Launch(**values, published=published, site_address=address and address.strip()), file)
 
 
 def check_launch(launch: Launch, where: str = "the address") -> Launch:
@@ -149,6 +165,7 @@ def describe(launch: Launch, hub: str = HUB_TEMPLATE) -> list[str]:
         f"hub image: pip install -r {launch.raw_file('requirements/runtime.txt')} nbgitpuller",
         f"           pip install --no-deps {launch.pip_package}",
         f'hub config: c.Spawner.environment = {{"RESETLAB_DATA": "{launch.data_folder}"}}',
+        f"site: {launch.site} (make site builds it into build/site; docs/launch.md, 'Publishing the website')",
         f"publish: make release, then push build/learner-edition to {launch.address} as branch {launch.branch} "
         f"with tag {launch.tag} (the commands: docs/launch.md, 'Publishing the learner edition')",
     ]
@@ -160,13 +177,18 @@ def describe(launch: Launch, hub: str = HUB_TEMPLATE) -> list[str]:
 
 _BINDER = re.compile(r"https://mybinder\.org/v2/gh/[^\s)>\]`\"']+")
 _PULLER = re.compile(r"https://([^/\s)>`\"']+)/hub/user-redirect/git-pull\?[^\s)>\]`\"']+")
+#: The website's address in a document: an autolink followed by this marker, ``<https://...> <!-- site address -->``.
+SITE_MARK = "<!-- site address -->"
+_SITE_LINK = re.compile(r"(?<=<)https://[^\s<>]+(?=> ?" + re.escape(SITE_MARK) + ")")
 
 
 def rewrite_links(text: str, launch: Launch) -> str:
     """Replace every Binder and nbgitpuller link in *text* by the one built from *launch*.
 
-    Each nbgitpuller link keeps its hub (``HUB`` in a template, a host in an example).
+    Each nbgitpuller link keeps its hub (``HUB`` in a template, a host in an example); the
+    website's address is the one marked ``<!-- site address -->``.
     """
+    text = _SITE_LINK.sub(launch.site, text)
     text = _BINDER.sub(launch.binder, text)
     return _PULLER.sub(lambda m: launch.nbgitpuller(m.group(1)), text)
 
@@ -174,6 +196,15 @@ def rewrite_links(text: str, launch: Launch) -> str:
 def find_links(text: str) -> tuple[list[str], list[tuple[str, str]]]:
     """The Binder links in *text*, and its nbgitpuller links as (hub, link) pairs."""
     return _BINDER.findall(text), [(m.group(1), m.group(0)) for m in _PULLER.finditer(text)]
+
+
+def find_site_links(text: str) -> list[str]:
+    """The website addresses in *text* (each an autolink marked ``<!-- site address -->``).
+
+    >>> find_site_links("Read it at <https://example.org/course/> <!-- site address -->.")
+    ['https://example.org/course/']
+    """
+    return _SITE_LINK.findall(text)
 
 
 def write_links(paths: list[str], launch: Launch) -> list[str]:

@@ -7,6 +7,7 @@ that would change from run to run.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .errors import UsageError
@@ -34,6 +35,33 @@ def language_info() -> dict:
         "pygments_lexer": "ipython3",
         "version": platform.python_version(),
     }
+
+
+#: How a lesson's Prerequisites cell states its time to learn (read by the tests, the site and its home page).
+TIME_TO_LEARN = re.compile(r"Time to learn: (\d+) minutes\*\*: about (\d+) for this lesson and (\d+) for its exercises")
+
+
+def time_to_learn(markdown: str) -> tuple[int, int, int] | None:
+    """A lesson's 'Time to learn' total and its lesson and exercise parts, from its Markdown; None if it has none.
+
+    >>> time_to_learn("**Time to learn: 80 minutes**: about 35 for this lesson and 45 for its exercises")
+    (80, 35, 45)
+    """
+    found = TIME_TO_LEARN.search(markdown)
+    return tuple(int(g) for g in found.groups()) if found else None
+
+
+def header_id(heading: str) -> str:
+    """The anchor JupyterLab gives a Markdown heading: its text, spaces as hyphens (createHeaderId).
+
+    The lessons link glossary entries by these anchors, so the website gives its headings the same ones.
+
+    >>> header_id("### NATO Membership Action Plan")
+    'NATO-Membership-Action-Plan'
+    >>> header_id("### `value_counts`")
+    'value_counts'
+    """
+    return heading.lstrip("#").strip().replace("`", "").replace(" ", "-")
 
 
 #: What a notebook is, by the folder it is kept in; recorded in ``metadata.resetlab.kind``.

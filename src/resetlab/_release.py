@@ -134,23 +134,30 @@ def _check_source(root: Path) -> None:
         raise UsageError(f"{root} is not the course's full repository ({missing[0]} is missing); run the release from a clone of the repository.")
 
 
+def check_output_folder(dest: Path, root: Path, what: str, example: Path, mark: str) -> bool:
+    """Refuse *dest* for *what* (the learner edition, the website) unless it is safe to write; say whether it holds *mark*.
+
+    Safe: a folder that does not exist yet, is empty (a ``.git`` alone is fine), or holds *mark*
+    (a previous build); outside the repository, or inside it only where git ignores it.
+    """
+    if dest.exists() and not dest.is_dir():
+        raise UsageError(f"{dest} is a file, not a folder; give a folder for {what}, like {example}.")
+    if dest == root or root.is_relative_to(dest):
+        raise UsageError(f"{dest} holds the repository itself; give a folder of its own for {what}, like {example}.")
+    if dest.is_relative_to(root) and not _ignored(dest, root):
+        raise UsageError(f"{dest} is inside the repository's own tracked folders; write {what} to a git-ignored "
+                         f"folder such as {example} or outside the repository.")
+    entries = [p.name for p in dest.iterdir() if p.name != ".git"] if dest.is_dir() else []
+    if entries and mark not in entries:
+        raise UsageError(f"{dest} is not empty and is not {what} (no {mark}); choose a new or empty "
+                         "folder, since the build never deletes files it did not write.")
+    return bool(entries)
+
+
 def _check_dest(dest: Path, root: Path) -> dict | None:
     """Return the previous edition's manifest, None for a new or empty folder; refuse anything else."""
-    if dest.exists() and not dest.is_dir():
-        raise UsageError(f"{dest} is a file, not a folder; give a folder for the learner edition, like {DEFAULT_DEST}.")
-    if dest == root or root.is_relative_to(dest):
-        raise UsageError(f"{dest} holds the repository itself; give a folder of its own for the learner edition, like {DEFAULT_DEST}.")
-    if dest.is_relative_to(root) and not _ignored(dest, root):
-        raise UsageError(f"{dest} is inside the repository's own tracked folders; write the edition to a git-ignored "
-                         f"folder such as {DEFAULT_DEST} or outside the repository.")
-    if not dest.is_dir():
+    if not check_output_folder(dest, root, "a learner edition", DEFAULT_DEST, MANIFEST):
         return None
-    entries = [p.name for p in dest.iterdir() if p.name != ".git"]
-    if not entries:
-        return None
-    if MANIFEST not in entries:
-        raise UsageError(f"{dest} is not empty and is not a learner edition (no {MANIFEST}); choose a new or empty "
-                         "folder, since the release never deletes files it did not write.")
     try:
         manifest = json.loads((dest / MANIFEST).read_text(encoding="utf-8"))
         listed = manifest["files"]
