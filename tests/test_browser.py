@@ -641,7 +641,8 @@ def test_every_course_widget_control_shows_a_focus_ring_of_2px_at_3_to_1(pages):
     for lesson in sorted(WIDGET_LESSONS):
         page = pages.open(f"notebooks/{lesson}")
         controls = page.locator(_CONTROLS)
-        assert controls.count() >= 2, f"{lesson}: no course widget controls found"
+        # at least one control per course widget the lesson builds (the VariantViewer has one menu)
+        assert controls.count() >= len(WIDGET_LESSONS[lesson]), f"{lesson}: no course widget controls found"
         for i in range(controls.count()):
             control = controls.nth(i)
             if not control.is_visible():

@@ -420,6 +420,9 @@ def test_lesson_4_shows_the_comparers_text_and_launch_link_and_search_works_offl
     page.screenshot(path=str(bs.ARTIFACTS / "site-lesson-4-comparer.png"))
     page.goto(f"{served}/search.html?q=Toyako")
     page.locator("#search-results li, .search li").first.wait_for(timeout=15_000)
-    assert "Toyako" in page.locator("#search-results").inner_text()
+    # results come first and their text snippets after (fetched page by page): wait for the word, not the first item
+    from playwright.sync_api import expect
+
+    expect(page.locator("#search-results")).to_contain_text("Toyako", timeout=15_000)
     assert not offline.blocked, offline.blocked
     page.close()
