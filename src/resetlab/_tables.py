@@ -3,7 +3,8 @@
 pandas does the parsing; this module adds the checks an instructor needs when
 they edit a file by hand: the encoding, a BOM, Windows line endings, missing
 columns and cell values, each reported as one sentence naming the file, the
-row, the column, what was expected and how to fix it.
+row, the column, what was expected and how to fix it.  ``require_columns``
+checks a table a learner passes to a course function in the same spirit.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import DataError
+from .errors import DataError, UsageError
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -129,3 +130,22 @@ def _check_cell(path: Path, row: int, col: Column, value: str) -> None:
         bad = [v for v in value.split(";") if v not in col.choices]
         if bad:
             raise _fail(path, here, f"expected items from {', '.join(col.choices)} separated by ';' (got {bad[0]!r}).")
+
+
+def require_columns(frame, columns, what: str, loader: str) -> None:
+    """Raise a UsageError, in one sentence, unless *frame* is a DataFrame with every one of *columns*.
+
+    >>> require_columns(pd.DataFrame({"a": [1]}), ("a", "b"), "statements table", "load_statements()")
+    Traceback (most recent call last):
+    ...
+    resetlab.errors.UsageError: The statements table needs the column(s) 'b' (got 'a'); pass the whole table from load_statements(), or filter its rows without dropping columns.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        msg = f"Expected the {what} as a pandas DataFrame (got {type(frame).__name__}); pass {loader} or a filtered copy of it."
+        raise UsageError(msg)
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        got = ", ".join(repr(str(c)) for c in frame.columns[:12]) or "no columns"
+        msg = (f"The {what} needs the column(s) {', '.join(repr(m) for m in missing)} (got {got}); "
+               f"pass the whole table from {loader}, or filter its rows without dropping columns.")
+        raise UsageError(msg)

@@ -29,6 +29,7 @@ from collections import Counter
 
 import pandas as pd
 
+from ._tables import require_columns  # noqa: F401  (re-exported: widgets and learners call compare.require_columns)
 from ._text import content_words, esc, mark_words
 from .errors import UsageError
 from .timeline import (  # noqa: F401  (re-exported: the timeline's figure moved to resetlab.timeline)
@@ -48,25 +49,6 @@ ANY = None  # a pane filter left open
 STATEMENT_COLUMNS = ("statement_id", "source_id", "speaker", "event", "date", "quote", "interpreted", "kind", "topics")
 CONCORDANCE_NEEDS = ("statement_id", "source_id", "speaker", "start", "end")
 EVENT_COLUMNS = ("event_id", "start", "end", "event", "origin", "mentioned_in")
-
-
-def require_columns(frame, columns, what: str, loader: str) -> None:
-    """Raise a UsageError, in one sentence, unless *frame* is a DataFrame with every one of *columns*.
-
-    >>> require_columns(pd.DataFrame({"a": [1]}), ("a", "b"), "statements table", "load_statements()")
-    Traceback (most recent call last):
-    ...
-    resetlab.errors.UsageError: The statements table needs the column(s) 'b' (got 'a'); pass the whole table from load_statements(), or filter its rows without dropping columns.
-    """
-    if not isinstance(frame, pd.DataFrame):
-        msg = f"Expected the {what} as a pandas DataFrame (got {type(frame).__name__}); pass {loader} or a filtered copy of it."
-        raise UsageError(msg)
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        got = ", ".join(repr(str(c)) for c in frame.columns[:12]) or "no columns"
-        msg = (f"The {what} needs the column(s) {', '.join(repr(m) for m in missing)} (got {got}); "
-               f"pass the whole table from {loader}, or filter its rows without dropping columns.")
-        raise UsageError(msg)
 
 
 # --------------------------------------------------------------------------- statements

@@ -31,7 +31,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ._paths import data_dir
-from ._tables import Column, read_table, where
+from ._tables import Column, read_table, require_columns, where
 from .errors import DataError, UsageError
 
 #: The longest ``label`` a figure row can show without crowding the axis.
@@ -138,15 +138,7 @@ _LONG_PERIOD = pd.Timedelta(days=6 * 366)  # longer than this, the figure leaves
 
 
 def _require(events) -> None:
-    if not isinstance(events, pd.DataFrame):
-        msg = f"Expected the events table as a pandas DataFrame (got {type(events).__name__}); pass load_events() or a filtered copy of it."
-        raise UsageError(msg)
-    missing = [c for c in FIGURE_COLUMNS if c not in events.columns]
-    if missing:
-        got = ", ".join(repr(str(c)) for c in events.columns[:12]) or "no columns"
-        msg = (f"The events table needs the column(s) {', '.join(repr(m) for m in missing)} (got {got}); "
-               "pass the whole table from load_events(), or filter its rows without dropping columns.")
-        raise UsageError(msg)
+    require_columns(events, FIGURE_COLUMNS, "events table", "load_events()")
 
 
 def _check_show(show) -> None:
