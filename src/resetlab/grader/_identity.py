@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UsageError
+from ._tables import spreadsheet_text
 
 
 def fold(name: str) -> str:
@@ -193,13 +194,9 @@ def read_roster(path: str | Path) -> Roster:
         raise UsageError(f"--roster {str(path)!r} is a folder; give the roster's CSV file.") from None
     except OSError as exc:
         raise UsageError(f"The roster {str(path)!r} could not be read ({exc.strerror or exc}); check its permissions.") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError:
-            raise UsageError(f"{path.name} is not a text file; save the roster from your spreadsheet as 'CSV UTF-8'.") from None
+    text = spreadsheet_text(raw)
+    if text is None:
+        raise UsageError(f"{path.name} is not a text file; save the roster from your spreadsheet as 'CSV UTF-8'.")
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise UsageError(f"{path.name} is empty; its first line must name the columns: id,name (and optionally login,email,lms_id).")

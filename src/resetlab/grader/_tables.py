@@ -13,6 +13,18 @@ from ._inert import _md
 from ._rows import FIXED_COLUMNS, TAIL_COLUMNS, Row
 
 
+def spreadsheet_text(raw: bytes) -> str | None:
+    """A CSV file's text as a spreadsheet may have saved it: UTF-8 (a byte-order mark dropped), else
+    Windows-1252 (Excel's "CSV" on Windows); ``None`` when it is neither, so the caller can say which file."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError:
+            return None
+
+
 def write_csv(rows: list[Row], path: Path, question_ids: list[str], *, bom: bool = False) -> Path:
     """Write the grades table: one row per file, a column per question, then total, max, status, reason.
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ._inert import _cell, _md
+from ._tables import spreadsheet_text
 
 MARKS_FILE = "marks.csv"
 ANSWERS_FILE = "answers.json"
@@ -218,13 +219,9 @@ def read_marks(path: str | os.PathLike[str]) -> tuple[list[str], list[MarkRow]]:
         raise MarksError(f"--marks {str(path)!r} is a folder; give the file inside it, {str(path / MARKS_FILE)!r}.") from None
     except OSError as exc:
         raise MarksError(f"The marks file {str(path)!r} could not be read ({exc.strerror or exc}); check its permissions.") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("cp1252")  # a spreadsheet that saved "CSV" in the Windows encoding
-        except UnicodeDecodeError:
-            raise MarksError(f"{path.name} is not a text file in UTF-8; save it from your spreadsheet as 'CSV UTF-8'.") from None
+    text = spreadsheet_text(raw)
+    if text is None:
+        raise MarksError(f"{path.name} is not a text file in UTF-8; save it from your spreadsheet as 'CSV UTF-8'.")
     sample = text[:2000]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
