@@ -335,6 +335,14 @@ def test_lesson_runs_in_jupyterlab_and_shows_its_widgets(pages, lesson):
         assert label.strip(), f"{lesson}: a menu without a description (screen readers say nothing)"
 
 
+def _open_widget(pages, root: str):
+    """Open the first lesson that builds the widget with root class *root*; return the page and the widget, on screen."""
+    page = pages.open(f"notebooks/{_lesson_with(root)}")
+    widget = page.locator(f".{root}").first
+    widget.scroll_into_view_if_needed()
+    return page, widget
+
+
 def _normal(text: str) -> str:
     return " ".join(text.replace("\xa0", " ").split())
 
@@ -371,10 +379,7 @@ def test_comparer_follows_its_menus_by_mouse_and_keyboard(pages, lesson):
 
 def test_concordance_answers_what_is_typed(pages):
     """Type a word and press Enter: counts and keyword-in-context lines agree and mark the word."""
-    lesson = _lesson_with("rl-concordance")
-    page = pages.open(f"notebooks/{lesson}")
-    concordance = page.locator(".rl-concordance").first
-    concordance.scroll_into_view_if_needed()
+    page, concordance = _open_widget(pages, "rl-concordance")
     box = concordance.locator(".rl-concordance-query input")
     counts = concordance.locator(".rl-concordance-counts")
     results = concordance.locator(".rl-concordance-results")
@@ -410,10 +415,7 @@ def test_concordance_answers_what_is_typed(pages):
 
 def test_timeline_filter_shows_the_events_of_the_chosen_kind(pages):
     """Filter the timeline (keyboard, then mouse): the picture and its summary follow events.csv."""
-    lesson = _lesson_with("rl-timeline")
-    page = pages.open(f"notebooks/{lesson}")
-    timeline = page.locator(".rl-timeline").first
-    timeline.scroll_into_view_if_needed()
+    page, timeline = _open_widget(pages, "rl-timeline")
     summary = timeline.locator(".rl-timeline-summary")
     picture = timeline.locator(".rl-timeline-figure img")
     menu = timeline.locator(".rl-timeline-filter select")
@@ -444,10 +446,7 @@ def test_timeline_filter_shows_the_events_of_the_chosen_kind(pages):
 
 def test_variant_viewer_follows_the_menu_from_the_keyboard(pages):
     """Choose another statement with the arrow keys: the marked quote, the readings and the live region follow variants.csv."""
-    lesson = _lesson_with("rl-variants")
-    page = pages.open(f"notebooks/{lesson}")
-    viewer = page.locator(".rl-variants").first
-    viewer.scroll_into_view_if_needed()
+    page, viewer = _open_widget(pages, "rl-variants")
     view = viewer.locator(".rl-variants-view")
     _wait_text(view, r"Statement 000-05: Bush")
     assert view.locator("mark").count() >= 1 and view.locator("tbody tr").count() == 2
