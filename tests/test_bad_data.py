@@ -30,7 +30,7 @@ def _bad_date(d):
 
 
 def _offsets_out_of_range(d):
-    _edit(d / "statements.csv", ",day,973,1000,", ",day,973,99999,")
+    _edit(d / "statements.csv", ",973,1000,I'm sprinting", ",973,99999,I'm sprinting")
 
 
 def _quote_mismatch(d):

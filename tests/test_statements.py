@@ -118,3 +118,20 @@ def test_write_statements_refuses_a_folder_or_a_missing_folder_with_a_sentence(t
     with pytest.raises(UsageError, match="does not exist"):
         write_statements(statements, tmp_path / "missing" / "statements.csv")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_statement_says_how_its_date_is_known():
+    """Stated (000's dateline), inferred (003's year; words before the meeting; Volk's undated words) or outside."""
+    statements = load_statements().set_index("statement_id")
+    assert set(statements["date_basis"]) == {"stated", "inferred", "outside"}
+    assert (statements["date_evidence"].str.len() > 30).all()
+    at_toyako = statements[(statements["source_id"] == "000") & (statements["event"] == "g8-toyako-2008")]
+    assert set(at_toyako["date_basis"]) == {"stated"}
+    assert statements.loc["003-06", "date_basis"] == "inferred" and "before his meeting" in statements.loc["003-06", "date_evidence"]
+    volk = statements[statements["speaker"] == "Yevgeny Volk"]
+    assert len(volk) == 4 and set(volk["date_basis"]) == {"inferred"}
+    assert volk["date_evidence"].str.contains("no occasion or date").all()
+    # a row of attributions.csv that only explains the date leaves the attribution to the rules
+    assert set(volk["attribution"]) == {"rule"}
+    assert statements.loc["003-19", "date_basis"] == "outside" and "inference" in statements.loc["003-19", "date_evidence"]
+    assert statements.loc["000-03", "date_basis"] == "outside"

@@ -34,6 +34,11 @@ from .sources import Source, load_sources
 SIDES = ("United States", "Russia", "joint", "outside analyst")
 KINDS = ("full", "partial", "reported", "document")
 PRECISIONS = ("day", "week")
+#: How a statement's date is known: the source states it, the course infers it, or it comes from outside.
+DATE_BASES = ("stated", "inferred", "outside")
+#: Override columns that change who said what, or when; a row that sets only the date's basis leaves
+#: the statement's attribution to the rules.
+ATTRIBUTION_KEYS = ("speaker", "event", "date", "date_precision", "kind", "topics", "note")
 SPEECH_VERBS = ("said", "says", "told", "added", "saying")
 
 SPEAKER_COLUMNS = (
@@ -46,7 +51,7 @@ SPEAKER_COLUMNS = (
 TOPIC_COLUMNS = (Column("topic"), Column("label"), Column("keywords"))
 
 STATEMENT_FIELDS = (
-    "statement_id", "source_id", "speaker", "side", "event", "date", "date_precision",
+    "statement_id", "source_id", "speaker", "side", "event", "date", "date_precision", "date_basis", "date_evidence",
     "start", "end", "quote", "interpreted", "kind", "topics", "attribution", "note",
 )
 
@@ -75,6 +80,8 @@ def _statement_columns(folder) -> tuple[Column, ...]:
         Column("event"),
         Column("date", "date"),
         Column("date_precision", "choice", choices=PRECISIONS),
+        Column("date_basis", "choice", choices=DATE_BASES),
+        Column("date_evidence"),
         Column("start", "int"),
         Column("end", "int"),
         Column("quote"),
@@ -94,6 +101,8 @@ def _override_columns(folder) -> tuple[Column, ...]:
         Column("event", required=False),
         Column("date", "date", required=False),
         Column("date_precision", "choice", required=False, choices=PRECISIONS),
+        Column("date_basis", "choice", required=False, choices=DATE_BASES),
+        Column("date_evidence", required=False),
         Column("kind", "choice", required=False, choices=KINDS),
         Column("topics", "list", required=False, choices=_topic_ids(folder)),
         Column("exclude", required=False),
@@ -217,6 +226,7 @@ def build_statements(folder: str | os.PathLike[str] | None = None) -> pd.DataFra
         if meeting.empty:
             raise DataError(f"events.csv: expected an event starting {source.meta['date']} with mentioned_in {sid} (the meeting source {sid} reports); add that row.")
         event_id = str(meeting.iloc[0]["event_id"])
+        basis = _meeting_basis(source)
         previous: dict | None = None
         number = 0
         for quote in find_quotes(source):
@@ -232,7 +242,7 @@ def build_statements(folder: str | os.PathLike[str] | None = None) -> pd.DataFra
                 speaker, interpreted = previous["speaker"], previous["interpreted"]
             row = {
                 "source_id": sid, "speaker": speaker, "event": event_id, "date": source.meta["date"],
-                "date_precision": "day", "start": quote.start, "end": quote.end, "quote": text,
+                "date_precision": "day", **basis, "start": quote.start, "end": quote.end, "quote": text,
                 "interpreted": interpreted, "kind": None, "topics": None, "attribution": "rule", "note": "",
                 "_para": p_start, "_close": quote.close_at,
                 "_title": left.rstrip().endswith("(See"),
@@ -248,10 +258,16 @@ def build_statements(folder: str | os.PathLike[str] | None = None) -> pd.DataFra
                 if override["exclude"]:
                     previous = row
                     continue
-                for key in ("speaker", "event", "date", "date_precision", "kind", "topics", "note"):
+                for key in ATTRIBUTION_KEYS:
                     if override[key]:
                         row[key] = override[key]
-                row["attribution"] = "override"
+                if override["event"] and override["event"] != event_id and not override["date_basis"]:
+                    row.update(_event_basis(events, override["event"]))
+                for key in ("date_basis", "date_evidence"):
+                    if override[key]:
+                        row[key] = override[key]
+                if any(override[key] for key in ATTRIBUTION_KEYS):
+                    row["attribution"] = "override"
             elif row["_title"]:
                 continue
             if row["speaker"] is None:
@@ -278,6 +294,23 @@ def build_statements(folder: str | os.PathLike[str] | None = None) -> pd.DataFra
     frame = pd.DataFrame(rows, columns=list(STATEMENT_FIELDS))
     frame["interpreted"] = frame["interpreted"].astype(bool)
     return frame
+
+
+def _meeting_basis(source: Source) -> dict[str, str]:
+    """The date basis of words said at the meeting a source reports: the source's own (sources.csv)."""
+    how = "states the day" if source.meta["date_basis"] == "stated" else "gives the day but not the year; the course infers it"
+    return {"date_basis": source.meta["date_basis"],
+            "date_evidence": f"Said at the meeting the report covers; source {source.source_id} {how} (sources.csv)."}
+
+
+def _event_basis(events: pd.DataFrame, event_id: str) -> dict[str, str]:
+    """The date basis of words the course dates to another timeline event: outside, with that event's witnesses."""
+    found = events[events["event_id"] == event_id]
+    if found.empty:
+        raise DataError(f"attributions.csv: the event {event_id!r} is not in events.csv; add it there or correct the id.")
+    row = found.iloc[0]
+    return {"date_basis": "outside",
+            "date_evidence": f"The course dates these words to the timeline's {event_id}; its day comes from {row['confirmed_by']} (witnesses.csv)."}
 
 
 def _find_override(overrides: pd.DataFrame, sid: str, text: str) -> dict | None:
