@@ -373,10 +373,11 @@ def concordance_html(hits: pd.DataFrame) -> str:
     for row, form in zip(hits.itertuples(index=False), _forms_of(hits)):
         who = f"{row.speaker} ({row.statement_id})" if row.statement_id else row.speaker
         body.append(
-            f"<tr><td>{esc(row.source_id)}</td><td>{esc(who)}</td><td>{esc(form)}</td>"
-            f"<td>…{esc(row.left)}<mark><b>{esc(row.match)}</b></mark>{esc(row.right)}…</td></tr>"
+            f"<tr><td data-label='source'>{esc(row.source_id)}</td><td data-label='speaker (statement)'>{esc(who)}</td>"
+            f"<td data-label='word form'>{esc(form)}</td>"
+            f"<td data-label='in context'>…{esc(row.left)}<mark><b>{esc(row.match)}</b></mark>{esc(row.right)}…</td></tr>"
         )
-    return f"<table><caption>{len(hits)} match{'es' if len(hits) != 1 else ''}</caption>{head}{''.join(body)}</table>"
+    return f"<table class='rl-stack'><caption>{len(hits)} match{'es' if len(hits) != 1 else ''}</caption>{head}{''.join(body)}</table>"
 
 
 def concordance_text(hits: pd.DataFrame) -> str:

@@ -98,7 +98,9 @@ def _run_showing_errors(callback, output: w.Output) -> None:
 #: * focus: a 2 px ring in JupyterLab's brand colour (4.6:1 on the light theme's white, and the dark
 #:   theme's own brand colour on its background), drawn in the control's margin so no box clips it;
 #: * .rl-sr-only: text for screen readers only (the live region), clipped rather than hidden;
-#: * narrow screens (200 % zoom): menus shrink with their pane and the Comparer's panes wrap.
+#: * narrow screens (200 % zoom): menus shrink with their pane and the Comparer's panes wrap; in a widget
+#:   narrower than 36em a wide table (class rl-stack) shows each row as a block, every cell named by its
+#:   column (data-label), so no widget scrolls sideways.
 COURSE_CSS = """<style>
 .rl-course select:focus, .rl-course input:focus, .rl-course textarea:focus, .rl-course button:focus {
   outline: 2px solid var(--jp-brand-color1, #1976d2) !important; outline-offset: 0 !important; }
@@ -109,6 +111,17 @@ COURSE_CSS = """<style>
 .rl-course .widget-hbox { flex-wrap: wrap; max-width: 100%; }
 .rl-comparer > .widget-hbox > .widget-vbox { flex: 1 1 18em; min-width: 0; width: auto !important; }
 .rl-course .widget-html-content img { max-width: 100%; height: auto; }
+.rl-course { container-type: inline-size; }
+.rl-course table { max-width: 100%; }
+.rl-course td, .rl-course th { overflow-wrap: break-word; }
+@container (max-width: 36em) {
+  .rl-course table.rl-stack, .rl-course .rl-stack tbody, .rl-course .rl-stack tr, .rl-course .rl-stack td,
+  .rl-course .rl-stack tbody th { display: block; }
+  .rl-course .rl-stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+  .rl-course .rl-stack tr { margin-bottom: 0.8em; }
+  .rl-course .rl-stack caption { display: block; text-align: left; }
+  .rl-course .rl-stack td[data-label]::before { content: attr(data-label) ": "; font-weight: bold; }
+}
 </style>"""
 
 
@@ -501,8 +514,9 @@ class VariantViewer(w.VBox):
             return f"{sid} {by_id.at[sid, 'speaker']}: {short} ({n} difference{'s' if n != 1 else ''})"
 
         self.found = pd.DataFrame()
+        # wide enough for a label's quotation, never wider than the pane (200 % zoom)
         self.statement = w.Dropdown(options=[(label(s), s) for s in ids], value=statement,
-                                    description="Statement", style=_WIDE)
+                                    description="Statement", style=_WIDE, layout=w.Layout(width="48em", max_width="calc(100% - 4px)"))
         self.statement.add_class("rl-variants-statement")
         self.view = w.HTML()
         self.view.add_class("rl-variants-view")

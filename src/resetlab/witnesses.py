@@ -263,11 +263,12 @@ def apparatus_html(statement_id: str, statements: pd.DataFrame, variants: pd.Dat
     head = (f"<h{level}>Statement {esc(statement_id)}: {esc(statement['speaker'])}, in source {esc(statement['source_id'])}</h{level}>"
             f"<blockquote><bdi>{quote}</bdi></blockquote>")
     rows = "".join(
-        f"<tr><th scope='row'>[{r.n}]</th><td><bdi>{esc(r.lemma) or '(nothing: ‸)'}</bdi></td>"
-        f"<td><bdi>{esc(r.reading) or _NO_READING[r.kind == 'order']}</bdi></td><td>{esc(r.kind)}</td><td>{esc(r.witness)}</td>"
-        f"<td>{esc(r.note)}</td></tr>"
+        f"<tr><th scope='row'>[{r.n}]</th><td data-label='Our source'><bdi>{esc(r.lemma) or '(nothing: ‸)'}</bdi></td>"
+        f"<td data-label='Witness reads'><bdi>{esc(r.reading) or _NO_READING[r.kind == 'order']}</bdi></td>"
+        f"<td data-label='Kind'>{esc(r.kind)}</td><td data-label='Witness'>{esc(r.witness)}</td>"
+        f"<td data-label='Note'>{esc(r.note)}</td></tr>"
         for r in found.itertuples(index=False))
-    table = ("<table class='rl-apparatus'><caption>How the witnesses differ from our source</caption>"
+    table = ("<table class='rl-apparatus rl-stack'><caption>How the witnesses differ from our source</caption>"
              "<thead><tr><th scope='col'>No.</th><th scope='col'>Our source</th><th scope='col'>Witness reads</th>"
              "<th scope='col'>Kind</th><th scope='col'>Witness</th><th scope='col'>Note</th></tr></thead>"
              f"<tbody>{rows}</tbody></table>")
