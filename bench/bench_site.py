@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _site(work: Path, step: int) -> float:
-    from resetlab._site import build_site
+    from resetlab.website import build_site
 
     start = time.perf_counter()
     build_site(work / f"site-{step}")
@@ -40,7 +40,7 @@ def _nbconvert(work: Path, step: int) -> float:
 
 
 def main(rounds: int = 2) -> None:
-    from resetlab._site import page_weight
+    from resetlab.website import page_weight
 
     site, nbconvert = [], []
     with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:

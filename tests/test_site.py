@@ -33,8 +33,8 @@ from resetlab import UsageError
 from resetlab.__main__ import main
 from resetlab._launch import load_launch
 from resetlab._notebooks import time_to_learn
-from resetlab._site import (KEY_HEADING, MARK, WIDGET_VIEW, build_site, check_executed, check_site, external_links,
-                            read_page, site_python)
+from resetlab.website import (KEY_HEADING, MARK, WIDGET_VIEW, build_site, check_executed, check_site, external_links,
+                              read_page, site_python)
 
 import browser_support as bs
 

@@ -80,11 +80,11 @@ def main(argv: list[str] | None = None) -> int:
 
             print(build_edition(args.dest).summary())
         elif args.command == "site":
-            from ._site import build_site
+            from .website import build_site
 
             print(build_site(args.dest, python=args.python).summary())
         elif args.command == "site-links":
-            from ._site import link_report
+            from .website import link_report
 
             for line in link_report(args.site):
                 print(line)

@@ -1,4 +1,4 @@
-"""The Sphinx side of the course website (see :mod:`resetlab._site`, which stages the sources).
+"""The Sphinx side of the course website (see :mod:`resetlab.website`, which stages the sources).
 
 Runs inside the site generator's own environment (``.venv-site``: Sphinx, MyST-NB, Furo); Sphinx
 and docutils are imported only there, so the package imports without them.
@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ._version import __version__
+from .._version import __version__
 
 
 def configure(namespace: dict) -> None:
@@ -31,7 +31,7 @@ def configure(namespace: dict) -> None:
         release=settings["version"],
         language="en",
         smartquotes=False,  # quotations stay as the sources and notebooks have them (offsets point at those characters)
-        extensions=["myst_nb", "sphinx.ext.githubpages", "resetlab._site_sphinx"],
+        extensions=["myst_nb", "sphinx.ext.githubpages", "resetlab.website._sphinx"],
         exclude_patterns=["_build", "site.json"],
         html_theme="furo",
         html_title=f"Reset Lab {settings['version']}",
@@ -65,7 +65,7 @@ def decorate(app, doctree) -> None:
     from docutils import nodes
     from sphinx import addnodes
 
-    from ._notebooks import header_id
+    from .._notebooks import header_id
 
     settings = app.config.resetlab_site
     docname = app.env.docname

@@ -1,4 +1,4 @@
-"""The course website: every lesson readable without a kernel, built offline.
+"""Building the course website: staging the learner edition's pages and running Sphinx on them.
 
 ``python -m resetlab site [DEST]`` (``make site``; default ``build/site``) writes a static,
 read-only HTML site of the course: a home page, each lesson followed by its exercises, the
@@ -14,7 +14,7 @@ from ``config/launch.toml``).
 
 The HTML comes from Sphinx with MyST-NB and the Furo theme (pinned in ``requirements/site.txt``,
 installed by ``make site`` into ``.venv-site``), run as a separate process; the Sphinx side of the
-course is :mod:`resetlab._site_sphinx`.  :func:`check_site` and :func:`external_links` read a built
+course is :mod:`resetlab.website._sphinx`.  :mod:`resetlab.website._check` reads a built
 site back: broken internal links and anchors, resources from outside hosts, and the links in the
 prose that point off the site (``python -m resetlab site-links``).
 """
@@ -29,14 +29,12 @@ import shutil
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-from ._paths import REPO_ROOT
-from ._version import __version__
-from .errors import UsageError
+from .._paths import REPO_ROOT
+from .._version import __version__
+from ..errors import UsageError
 
 DEFAULT_DEST = Path("build") / "site"
 #: The site generator's own interpreter (``make site`` builds it); ``RESETLAB_SITE_PYTHON`` or ``--python`` override it.
@@ -80,8 +78,8 @@ PAGE_TEMPLATE = """\
 {% endblock footer %}
 """
 CONF = """\
-# Written by python -m resetlab site (resetlab._site); the settings are in site.json beside this file.
-from resetlab._site_sphinx import configure
+# Written by python -m resetlab site (resetlab.website); the settings are in site.json beside this file.
+from resetlab.website._sphinx import configure
 
 configure(globals())
 """
@@ -128,7 +126,7 @@ def build_site(dest: str | os.PathLike[str] = DEFAULT_DEST, root: str | os.PathL
             repository's tracked ones, a notebook whose code cells were never run, a repository
             not ready to release, a missing generator, or a build that reports a problem.
     """
-    from ._release import build_edition, check_output_folder
+    from .._release import build_edition, check_output_folder
 
     started = time.perf_counter()
     root = Path(root).resolve()
@@ -148,7 +146,7 @@ def build_site(dest: str | os.PathLike[str] = DEFAULT_DEST, root: str | os.PathL
             shutil.rmtree(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(out), dest)
-    from ._launch import load_launch
+    from .._launch import load_launch
 
     launch = load_launch(root / "config" / "launch.toml")
     pages = tuple(sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*.html")
@@ -168,7 +166,7 @@ def check_executed(folder: Path) -> None:
 
 
 def _run_sphinx(python: Path, source: Path, out: Path, doctrees: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[1]),
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[2]),
                                                         os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
     command = [str(python), "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going", "-E",
                "-d", str(doctrees), str(source), str(out)]
@@ -194,7 +192,7 @@ def _run_sphinx(python: Path, source: Path, out: Path, doctrees: Path) -> None:
 
 def lesson_pages(edition: Path) -> list[dict]:
     """Each lesson of the edition in order: its stem, title, minutes (total, lesson, exercise), and exercise title."""
-    from ._notebooks import time_to_learn
+    from .._notebooks import time_to_learn
 
     lessons = []
     for path in sorted((edition / "notebooks").glob("[0-9][0-9]-*.ipynb")):
@@ -256,7 +254,7 @@ def licence(root: Path) -> str:
 
 def stage(edition: Path, root: Path, source: Path) -> dict:
     """Write the site's Sphinx sources into *source* from the learner *edition*; return the settings written."""
-    from ._launch import load_launch
+    from .._launch import load_launch
 
     launch = load_launch(root / "config" / "launch.toml")
     lessons = lesson_pages(edition)
@@ -370,7 +368,7 @@ def _outside_links(text: str, folder: Path, staged: Path) -> list[str]:
 
 def sources_page(data: Path) -> str:
     """The sources' provenance, one section per source, from ``data/sources.csv``."""
-    from .sources import load_manifest
+    from ..sources import load_manifest
 
     lines = ["# The two sources", "",
              "Where each source text comes from, as `data/sources.csv` records it. The raw files are kept byte for byte; "
@@ -392,7 +390,7 @@ def sources_page(data: Path) -> str:
 
 def statements_page(data: Path) -> tuple[str, list[str]]:
     """Every statement with its source, speaker, date and offsets into the raw file; and the statement ids."""
-    from .statements import load_statements
+    from ..statements import load_statements
 
     statements = load_statements(data)
     lines = ["# All statements", "",
@@ -481,196 +479,3 @@ made from the learner edition of the course, so it holds no solutions, answer ke
 
 {toctree}
 """
-
-
-# --------------------------------------------------------------------------- reading a built site
-
-
-@dataclass
-class Page:
-    """What one built HTML page holds: its anchors, the links it follows and the resources it loads."""
-
-    ids: set[str] = field(default_factory=set)
-    links: list[tuple[str, str]] = field(default_factory=list)       # (href, link text) of every <a>
-    resources: list[tuple[str, str]] = field(default_factory=list)   # (what, url): scripts, styles, images, fonts
-    prose_links: list[tuple[str, str]] = field(default_factory=list)  # <a> inside the page's article
-    headings: list[int] = field(default_factory=list)                 # h1..h6 levels inside the article, in order
-    images: list[dict] = field(default_factory=list)                  # the attributes of every <img>
-    text: list[str] = field(default_factory=list)                     # what a reader sees (no scripts or styles)
-
-
-class _Reader(HTMLParser):
-    #: tag -> the attributes that make the browser fetch something
-    FETCHES = {"script": ("src",), "img": ("src", "srcset"), "source": ("src", "srcset"), "iframe": ("src",),
-               "embed": ("src",), "object": ("data",), "video": ("src", "poster"), "audio": ("src",), "track": ("src",),
-               "input": ("src",)}
-    LOADED_RELS = {"stylesheet", "icon", "shortcut", "preload", "prefetch", "modulepreload", "apple-touch-icon", "manifest"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.page = Page()
-        self._article = 0
-        self._link: list | None = None
-        self._hidden = 0  # inside <script> or <style>
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        for key in ("id", "name") if tag in ("a",) else ("id",):
-            if a.get(key):
-                self.page.ids.add(a[key])
-        if tag == "article":
-            self._article += 1
-        if tag in ("script", "style"):
-            self._hidden += 1
-        if tag == "img":
-            self.page.images.append(a)
-        if self._article and re.fullmatch(r"h[1-6]", tag):
-            self.page.headings.append(int(tag[1]))
-        if tag == "a" and a.get("href") is not None:
-            self._link = [a["href"], ""]
-        for attr in self.FETCHES.get(tag, ()):
-            value = (a.get(attr) or "").strip()
-            # a srcset lists "url width" candidates; a data: URL holds a comma of its own
-            urls = [c.split()[0] for c in re.split(r",\s+", value) if c.strip()] if attr == "srcset" else [value]
-            self.page.resources += [(f"<{tag} {attr}>", url) for url in urls if url]
-        if tag == "link" and a.get("href") and self.LOADED_RELS & set((a.get("rel") or "").lower().split()):
-            self.page.resources.append((f"<link rel={a.get('rel')}>", a["href"]))
-        if a.get("style"):
-            self.page.resources += [("style attribute", u) for u in css_urls(a["style"])]
-
-    def handle_endtag(self, tag):
-        if tag == "article":
-            self._article -= 1
-        if tag in ("script", "style"):
-            self._hidden = max(0, self._hidden - 1)
-        if tag == "a" and self._link is not None:
-            href, text = self._link
-            self.page.links.append((href, text.strip()))
-            if self._article:
-                self.page.prose_links.append((href, " ".join(text.split())))
-            self._link = None
-
-    def handle_data(self, data):
-        if self._link is not None:
-            self._link[1] += data
-        if not self._hidden:
-            self.page.text.append(data)
-
-
-def css_urls(css: str) -> list[str]:
-    """The addresses a style sheet (or a style attribute) loads: ``url(...)`` and ``@import``.
-
-    >>> css_urls('a { background: url("x.png") } @import "https://cdn.example/y.css"; b { c: url(data:image/svg+xml;d) }')
-    ['x.png', 'https://cdn.example/y.css', 'data:image/svg+xml;d']
-    """
-    found = []
-    for match in re.finditer(r"url\(\s*(['\"]?)(.*?)\1\s*\)|@import\s+(['\"])(.*?)\3", css, re.S):
-        found.append(match.group(2) if match.group(2) is not None else match.group(4))
-    return found
-
-
-def read_page(path: Path) -> Page:
-    reader = _Reader()
-    reader.feed(path.read_text(encoding="utf-8"))
-    reader.close()
-    return reader.page
-
-
-def _outside(url: str) -> bool:
-    """True when loading *url* would leave the site: any scheme or host but data:, blob: or a relative path."""
-    parts = urlsplit(url.strip())
-    return bool(parts.netloc) or parts.scheme not in ("", "data", "blob", "about")
-
-
-def check_site(folder: str | os.PathLike[str]) -> list[str]:
-    """Every problem with a built site, one sentence each: a broken internal link or anchor, an outside resource.
-
-    Internal links are relative hrefs (``page.html#anchor``, ``#anchor``); each must name a file of
-    the site and, with a fragment, an id on that page.  A resource is anything the browser loads by
-    itself (script, style sheet, image, font, icon, ``url()`` or ``@import`` in a style sheet); each
-    must be on the site or inline (``data:``).
-    """
-    folder = Path(folder)
-    pages = {p.relative_to(folder).as_posix(): read_page(p) for p in sorted(folder.rglob("*.html"))}
-    problems = []
-    for rel, page in pages.items():
-        here = Path(rel).parent
-        for what, url in page.resources:
-            if _outside(url):
-                problems.append(f"{rel}: {what} loads {url} from outside the site")
-            elif not url.startswith(("data:", "blob:")):
-                target = _resolve(folder, here, url)
-                if target is None or not target.is_file():
-                    problems.append(f"{rel}: {what} {url} is not in the site")
-        for href, text in page.links:
-            parts = urlsplit(href)
-            if parts.scheme or parts.netloc or href.startswith("mailto:"):
-                continue
-            target = _resolve(folder, here, href) if parts.path else folder / rel
-            if target is None or not target.exists():
-                problems.append(f"{rel}: the link {href!r} ({text!r}) goes to a page that is not in the site")
-                continue
-            if target.is_dir():
-                target = target / "index.html"
-            fragment = unquote(parts.fragment)
-            if fragment and target.suffix == ".html":
-                ids = pages.get(target.relative_to(folder).as_posix(), Page()).ids
-                if fragment not in ids:
-                    problems.append(f"{rel}: the link {href!r} ({text!r}) names #{fragment}, which "
-                                    f"{target.relative_to(folder).as_posix()} does not have")
-    for sheet in sorted(folder.rglob("*.css")):
-        rel = sheet.relative_to(folder).as_posix()
-        for url in css_urls(sheet.read_text(encoding="utf-8", errors="replace")):
-            if _outside(url):
-                problems.append(f"{rel}: the style sheet loads {url} from outside the site")
-            elif not url.startswith(("data:", "#")):
-                target = _resolve(folder, Path(rel).parent, url)
-                if target is None or not target.is_file():
-                    problems.append(f"{rel}: the style sheet loads {url}, which is not in the site")
-    return problems
-
-
-def _resolve(folder: Path, here: Path, url: str) -> Path | None:
-    path = unquote(urlsplit(url).path)
-    target = Path(os.path.normpath(folder / here / path))
-    return target if target.is_relative_to(folder) else None
-
-
-def external_links(folder: str | os.PathLike[str]) -> list[tuple[str, list[str]]]:
-    """The links in the pages' prose (inside each page's article) that leave the site, with the pages that hold them."""
-    folder = Path(folder)
-    found: dict[str, set[str]] = {}
-    for path in sorted(folder.rglob("*.html")):
-        rel = path.relative_to(folder).as_posix()
-        for href, _ in read_page(path).prose_links:
-            if urlsplit(href).scheme in ("http", "https", "mailto"):
-                found.setdefault(href, set()).add(rel)
-    return [(url, sorted(pages)) for url, pages in sorted(found.items())]
-
-
-def link_report(folder: str | os.PathLike[str] = DEFAULT_DEST) -> list[str]:
-    """The lines ``python -m resetlab site-links`` prints: each outside link of the prose and where it is; never fetched."""
-    folder = Path(folder)
-    if not (folder / "index.html").is_file():
-        raise UsageError(f"There is no built website in {folder} (no index.html); run 'make site' first.")
-    links = external_links(folder)
-    lines = [f"{url}  ({', '.join(pages)})" for url, pages in links]
-    lines.append(f"{len(links)} outside link(s) in the prose of {folder}; listed, not fetched (there is no network at build time).")
-    return lines
-
-
-def page_weight(folder: str | os.PathLike[str], page: str) -> int:
-    """Bytes of one built page and of the files only it loads: its HTML and local resources, less the shared ``_static/``.
-
-    Figures embedded as ``data:`` URLs count inside the HTML; the theme's shared files do not.
-    """
-    folder = Path(folder)
-    path = folder / page
-    total = path.stat().st_size
-    seen = set()
-    for _, url in read_page(path).resources:
-        target = None if _outside(url) or url.startswith(("data:", "blob:")) else _resolve(folder, Path(page).parent, url)
-        if target is not None and target.is_file() and target not in seen and target.relative_to(folder).parts[0] != "_static":
-            seen.add(target)
-            total += target.stat().st_size
-    return total
