@@ -210,6 +210,7 @@ SPOT = {"G8": r"\bG8\b", "G20": r"\bG20\b", "P5+1": r"P5\+1", "START": r"\bSTART
         "NATO-Membership-Action-Plan": r"Membership Action Plan", "Public-diplomacy": r"(?i)public diplomacy",
         "America.gov": r"America\.gov", "Radio-Free-Europe": r"RFE/RL|Radio Free Europe",
         "Readout": r"(?i)\breadouts?\b", "Transcript": r"(?i)\btranscripts?\b", "Wire-report": r"(?i)\bwire reports?\b",
+        "Witness": r"(?i)\bwitness(es)?\b", "Critical-apparatus": r"(?i)critical apparatus",
         "DataFrame": r"\bDataFrames?\b", "Series": r"\bSeries\b", "Column": r"(?i)\bcolumns?\b", "Row": r"(?i)\brows?\b",
         "Index": r"(?i)\bindex\b", "Filter": r"(?i)\bfilter(s|ed|ing)?\b", "iloc": r"\biloc\b", "loc": r"\.loc\b",
         "value_counts": r"\bvalue_counts\b", "str.split": r"\bstr\.split\b", "explode": r"\bexplode\b",
