@@ -260,7 +260,7 @@ def test_date_answers_accept_text_and_timestamps():
     """Dates pass as 'YYYY-MM-DD' text, pandas Timestamps or datetime.date."""
     import datetime
 
-    assert check("q6.2", "2008-04-06").passed
+    assert check("q6.2", "2008-04-06").passed and check("q6.2", "2008-04-05").passed  # Sochi: the dinner, then the meeting
     assert check("q6.2", pd.Timestamp("2008-04-06")).passed
     assert check("q6.4", datetime.date(2008, 5, 8)).passed  # a rule over the timeline's date
     assert not check("q6.4", "2008-05-07").passed
