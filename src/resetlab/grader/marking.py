@@ -394,20 +394,32 @@ def write_rows(path: Path, rows: list[dict[str, str]], extra_columns: Iterable[s
 # --------------------------------------------------------------------------- the marking folder
 
 
-def _describe_event(event_id: str) -> str:
+def event_describer():
+    """A function that names a timeline event for a marking sheet: "london-2009 (2009-04-01, in a source)".
+
+    The timeline is read once, when the describer is made (once per marking run), not once per date
+    in every answer: a class of 30 made it read events.csv 90 times.
+    """
     from ..timeline import load_events
 
-    events = load_events()
-    row = events[events["event_id"] == event_id]
-    if row.empty:
-        return event_id
-    r = row.iloc[0]
-    place = "in a source" if str(r.get("mentioned_in", "")).strip() not in ("", "none", "no") else "outside the sources"
-    return f"{event_id} ({r['start']}, {place})"
+    events = load_events().set_index("event_id")
+
+    def describe(event_id: str) -> str:
+        if event_id not in events.index:
+            return event_id
+        r = events.loc[event_id]
+        place = "in a source" if str(r.get("mentioned_in", "")).strip() not in ("", "none", "no") else "outside the sources"
+        return f"{event_id} ({r['start']}, {place})"
+
+    return describe
 
 
-def sheet(question, answers: list[Written], marks: Mapping[tuple[str, str], MarkRow]) -> str:
-    """The Markdown marking sheet of one writing question: the rubric, then every answer with its report."""
+def sheet(question, answers: list[Written], marks: Mapping[tuple[str, str], MarkRow], describe_event=None) -> str:
+    """The Markdown marking sheet of one writing question: the rubric, then every answer with its report.
+
+    *describe_event* names a timeline event beside each date (``event_describer()``; made here if not given).
+    """
+    describe_event = describe_event or event_describer()
     a, b = question.words
     lines = [f"# Marking sheet: {question.id} ({question.lesson})", "",
              f"**Question.** {question.prompt}", "",
@@ -428,7 +440,7 @@ def sheet(question, answers: list[Written], marks: Mapping[tuple[str, str], Mark
             report = getattr(answer.result, "report", None)
             if report is not None:
                 lines += ["Evidence report:", ""]
-                lines += [f"- {_md(s)}" for s in report.marking_lines(_describe_event)]
+                lines += [f"- {_md(s)}" for s in report.marking_lines(describe_event)]
                 lines.append("")
         mark = marks.get((_learner_key(answer.learner), answer.question_id))
         if mark is not None and mark.entered(c.name for c in question.rubric):
@@ -443,6 +455,7 @@ def write_marking(folder: Path, answers: list[Written], existing: tuple[list[str
     from ..checks import questions
 
     folder.mkdir(parents=True, exist_ok=True)
+    describe_event = event_describer()
     header, old_rows = existing if existing else ([], [])
     marks = {row.key: row for row in old_rows}
     written = []
@@ -453,12 +466,12 @@ def write_marking(folder: Path, answers: list[Written], existing: tuple[list[str
         if not mine:
             continue
         path = folder / f"{q.id}.md"
-        _atomic_text(path, sheet(q, mine, marks))
+        _atomic_text(path, sheet(q, mine, marks, describe_event))
         written.append(path)
     data = [{"learner": a.learner, "question": a.question_id, "notebook": a.notebook, "file": a.file,
              "text": a.text, "words": a.words, "answer_sha": a.sha,
              "report": list(getattr(a.result, "details", ()) or ()),
-             "marking": a.result.report.marking_lines(_describe_event) if getattr(a.result, "report", None) else []}
+             "marking": a.result.report.marking_lines(describe_event) if getattr(a.result, "report", None) else []}
             for a in answers]
     path = folder / ANSWERS_FILE
     _atomic_text(path, json.dumps({"format": 1, "answers": data}, ensure_ascii=False, indent=1) + "\n")
