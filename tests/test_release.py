@@ -1,9 +1,9 @@
 """The learner edition (python -m resetlab release, make release): what learners need, and no answers.
 
-The forbidden texts are read from the instructors' own material, so a new question is covered
-without editing this file: every line of every solution region in solutions/*.ipynb (between
-# BEGIN SOLUTION and # END SOLUTION), every instructor-note cell, and the solutions, model answers
-and "common mistakes" of docs/instructors/answers.md.
+The forbidden texts are read from the instructors' own material (tests/forbidden.py), so a new
+question is covered without editing this file: every line of every solution region in
+solutions/*.ipynb, every instructor-note cell, and the solutions, model answers and "common
+mistakes" of docs/instructors/answers.md.
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ import time
 from pathlib import Path
 
 import pytest
+from forbidden import SET_UP, forbidden_texts, from_answers_md, from_solutions, squash
 from support import REPO
 
 from resetlab import UsageError
 from resetlab.__main__ import main
-from resetlab._exercises import BEGIN, END, NOTE_TAG
+from resetlab._exercises import NOTE_TAG
 from resetlab._launch import load_launch
 from resetlab._release import MANIFEST, build_edition
 from resetlab._version import __version__
@@ -32,7 +33,6 @@ LESSONS = sorted(p.name for p in (REPO / "notebooks").glob("[0-9][0-9]-*.ipynb")
 #: What the edition may hold at its top, and nothing else.
 TOP = {".gitignore", MANIFEST, "CITATION.cff", "LICENSE", "LICENSE-content.md", "Makefile", "README.md",
        "environment.yml", "postBuild", "pyproject.toml", "config", "data", "exercises", "notebooks", "requirements", "src"}
-SHORT_CODE, SHORT_PROSE = 10, 25  # shorter lines are too common to prove anything ("return x", "Ask why.")
 
 
 @pytest.fixture(scope="module")
@@ -62,91 +62,29 @@ def _text_of(path: Path) -> str | None:
         return None
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _sentences(paragraph: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.?!:])\s+", _squash(paragraph)) if len(s) >= SHORT_PROSE]
-
-
-#: Set-up a learner is given anyway (imports, loading a table): in solution regions, but not answers.
-_SET_UP = re.compile(r"(from resetlab import [\w, ]+|import \w+|\w+ = load_\w+\(\))")
-
-
-def _solution_lines(source: str) -> list[str]:
-    lines = []
-    for region in source.split(BEGIN)[1:]:
-        for line in region.split(END, 1)[0].splitlines():
-            line = line.strip()
-            if line in ('"""', "") or re.fullmatch(r'q\d+_\d+ = """', line) or _SET_UP.fullmatch(line):
-                continue  # the written answers' place to write keeps its quote marks
-            if len(line) >= SHORT_CODE or re.match(r"q\d+_\d+ =", line):
-                lines.append(line)
-    return lines
-
-
-def _from_solutions() -> dict[str, str]:
-    """Solution lines and instructor-note sentences of solutions/*.ipynb, each mapped to where it is."""
-    found: dict[str, str] = {}
-    for path in sorted((REPO / "solutions").glob("*.ipynb")):
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        for index, cell in enumerate(nb["cells"], start=1):
-            source = "".join(cell["source"])
-            if cell["cell_type"] == "code":
-                for line in _solution_lines(source):
-                    found.setdefault(line, f"solutions/{path.name}, cell {index} (solution)")
-            elif NOTE_TAG in cell["metadata"].get("tags", []):
-                note = re.sub(r"^\*\*Instructor note[^*]*\*\*", "", source.strip())
-                for sentence in _sentences(note):
-                    found.setdefault(sentence, f"solutions/{path.name}, cell {index} (instructor note)")
-    return found
-
-
-def _from_answers_md() -> dict[str, str]:
-    """The solutions, model answers and common mistakes of docs/instructors/answers.md."""
-    found: dict[str, str] = {}
-    answers = (REPO / "docs" / "instructors" / "answers.md").read_text(encoding="utf-8")
-    for block in re.findall(r"```python\n(.*?)```", answers, re.S):
-        for line in _solution_lines(f"{BEGIN}\n{block}\n{END}"):
-            found.setdefault(line, "answers.md (solution)")
-    for line in re.findall(r"(?m)^> (.+)$", answers):
-        if len(line.strip()) >= SHORT_PROSE:
-            found.setdefault(_squash(line), "answers.md (model answer)")
-    for paragraph in re.findall(r"(?m)^\*\*Common [^*]+:\*\* (.+)$", answers):
-        for sentence in _sentences(paragraph):
-            found.setdefault(sentence, "answers.md (common mistakes)")
-    return found
-
-
-def _forbidden() -> dict[str, str]:
-    """Each text that must not reach learners, mapped to where it comes from."""
-    return {**_from_answers_md(), **_from_solutions()}
-
-
 def test_the_forbidden_texts_are_found_where_the_answers_are():
     """A positive control: the scan's texts come from every solutions notebook, its notes and every part of answers.md."""
-    solutions, answers = _from_solutions(), _from_answers_md()
+    solutions, answers = from_solutions(), from_answers_md()
     for name in LESSONS:
         assert any(o.startswith(f"solutions/{name}") and "(solution)" in o for o in solutions.values()), name
         assert any(o.startswith(f"solutions/{name}") and "(instructor note)" in o for o in solutions.values()), name
     for kind in ("solution", "model answer", "common mistakes"):
         assert sum(o == f"answers.md ({kind})" for o in answers.values()) >= 6, kind
     assert 'q2_1 = "U.S. Department of State"' in solutions  # a fixed answer, in clear in the solutions
-    assert not any(_SET_UP.fullmatch(t) for t in solutions)
-    text = "\n".join(_squash(_text_of(p)) for p in (REPO / "solutions").glob("*.ipynb"))
+    assert not any(SET_UP.fullmatch(t) for t in solutions)
+    text = "\n".join(squash(_text_of(p)) for p in (REPO / "solutions").glob("*.ipynb"))
     assert all(t in text for t in solutions)
 
 
 def test_no_fixed_answer_model_answer_or_instructor_note_is_in_any_file(edition):
     """Every file of the edition, notebooks' outputs included, is free of every forbidden text."""
-    forbidden = _forbidden()
+    forbidden = forbidden_texts()
     leaks = []
     for path in sorted(p for p in edition.rglob("*") if p.is_file()):
         text = _text_of(path)
         if text is None:
             continue
-        squashed = _squash(text)
+        squashed = squash(text)
         leaks += [f"{path.relative_to(edition)}: {t!r} from {o}" for t, o in forbidden.items() if t in squashed]
     assert not leaks, "\n".join(leaks)
 

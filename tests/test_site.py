@@ -4,7 +4,7 @@ One build serves the whole file (``make test`` gives the file to one worker): it
 generator from ``.venv-site`` (``make test`` installs it from requirements/site.txt first).  The
 expectations come from the course's own files, not from the site: the lessons' times and widget
 outputs from the notebooks, statements from data/statements.csv, the citation from CITATION.cff,
-the forbidden texts from the solutions and answers.md (test_release's scan), the answer key from
+the forbidden texts from the solutions and answers.md (the scan in tests/forbidden.py, as for the learner edition), the answer key from
 the workshop plan.  The browser tests open the built pages in Debian's chromium with every request
 off the machine aborted, and run axe-core on them.
 """
@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 from support import REPO
-from test_release import _forbidden, _squash
+from forbidden import forbidden_texts, squash
 
 from resetlab import UsageError
 from resetlab.__main__ import main
@@ -74,7 +74,7 @@ def _notebook(folder: str, stem: str) -> dict:
 
 
 def _text(path: Path) -> str:
-    return _squash(" ".join(read_page(path).text))
+    return squash(" ".join(read_page(path).text))
 
 
 def _pages(site: Path) -> list[Path]:
@@ -104,8 +104,8 @@ def test_every_lesson_and_exercise_is_a_page_in_order_with_previous_and_next(sit
 @needs_generator
 @pytest.mark.slow
 def test_no_solution_answer_or_instructor_note_is_on_any_page(site):
-    """Every page's text is free of every solution line, instructor note, model answer and common mistake (test_release's scan)."""
-    forbidden = _forbidden()
+    """Every page's text is free of every solution line, instructor note, model answer and common mistake (the scan in tests/forbidden.py, as for the learner edition)."""
+    forbidden = forbidden_texts()
     assert len(forbidden) > 50
     leaks = []
     for path in _pages(site):
@@ -130,7 +130,7 @@ def test_the_workshop_plan_is_there_without_its_answer_key(site):
     for row in rows:
         for sentence in re.split(r"(?<=[.:])\s+", row):
             if len(sentence) > 25:
-                assert _squash(sentence.replace("`", "")) not in page, sentence
+                assert squash(sentence.replace("`", "")) not in page, sentence
     assert "Handing in" in page and "Accessibility in the room" in page and "left out of this website" in page
 
 
@@ -163,7 +163,7 @@ def test_each_lesson_page_says_its_time_to_learn_as_the_notebook_does_and_the_ho
     html = (site / "index.html").read_text(encoding="utf-8")
     table = {}
     for row in re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S):
-        cells = [_squash(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        cells = [squash(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
         if cells:
             table[cells[1]] = int(cells[-1])
     totals = []
@@ -202,7 +202,7 @@ def test_statement_ids_in_the_prose_link_to_the_statements_page_which_has_every_
     for sid, row in rows.items():
         assert f"stmt-{sid}" in page.ids, sid
         assert f"Characters {row['start']} to {row['end']} of source {row['source_id']}" in text, sid
-        assert _squash(row["quote"]) in text, sid
+        assert squash(row["quote"]) in text, sid
     linked = 0
     for stem in LESSONS:
         prose = "\n".join("".join(c["source"]) for c in _notebook("notebooks", stem)["cells"] if c["cell_type"] == "markdown")
