@@ -156,18 +156,52 @@ def test_concordance_echo_is_short_escaped_and_isolated(statements):
 
 
 def test_timeline_explorer_filters_and_draws(statements):
-    """The filter changes the events, the PNG and the text summary together."""
+    """The filter changes the events, the picture and the text summary together."""
     explorer = TimelineExplorer()
     assert {"rl-timeline", "rl-timeline-filter", "rl-timeline-figure"} <= classes(explorer)
     all_rows = len(explorer.rows)
     explorer.filter.value = "outside"
     assert 0 < len(explorer.rows) < all_rows and set(explorer.rows["origin"]) == {"outside"}
     (output,) = explorer.figure.outputs
-    assert base64.b64decode(output["data"]["image/png"]).startswith(b"\x89PNG")
+    assert "OUTSIDE" in output["data"]["image/svg+xml"] and "<svg" in output["data"]["image/svg+xml"]
     assert explorer.fallback().startswith("Figure summary:") and "OUTSIDE" in explorer.summary.value
     explorer.period.value = (None, None)
     assert "new-start-expires-2026" in explorer.fallback()
     assert repr(explorer) == f"TimelineExplorer('outside': {len(explorer.rows)} events)"
+
+
+def test_a_redraw_frees_the_figure_it_replaces_and_leaves_the_collector_as_it_was():
+    """The figure a menu change replaces is gone when the change returns, not left for a sweep that stalls a later change."""
+    import gc
+
+    from resetlab.timeline import _figure_class
+
+    def figures() -> int:
+        return sum(isinstance(o, _figure_class()) for o in gc.get_objects())
+
+    explorer = TimelineExplorer()
+    explorer.period.value = (None, None)
+    gc.collect()
+    alive = figures()
+    for value in ("000", "003", "outside", "all", "000"):
+        explorer.filter.value = value
+        assert figures() == alive, "a replaced figure is still waiting for the garbage collector"
+    assert gc.isenabled()
+
+    def broken() -> None:
+        raise ValueError("a redraw that fails")
+
+    explorer.update = broken  # the menu's callback looks update up on each change
+    with pytest.raises(ValueError):  # outside a kernel the Output widget passes the error on
+        explorer.filter.value = "003"
+    assert gc.isenabled(), "a failed redraw leaves the collector on"
+    del explorer.update
+    gc.disable()  # a learner who switched the collector off keeps it off
+    try:
+        explorer.filter.value = "all"
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_widgets_show_themselves_with_stable_text():
@@ -284,8 +318,8 @@ def test_comparer_headings_sit_one_level_under_its_title(statements):
 
 
 def test_the_timeline_figure_in_the_explorer_has_alt_text():
-    """The explorer's picture is an <img alt=...> (JupyterLab gives image/png outputs none), the PNG kept beside it."""
+    """The explorer's picture is an <img alt=...> (JupyterLab gives image outputs none), the SVG kept beside it."""
     explorer = TimelineExplorer()
     data = explorer.figure.outputs[0]["data"]
-    assert re.search(r'<img alt="[^"]{20,}" src="data:image/png;base64,', data["text/html"])
-    assert base64.b64decode(data["image/png"]) == explorer.png
+    found = re.search(r'<img alt="[^"]{20,}" src="data:image/svg\+xml;base64,([^"]+)"', data["text/html"])
+    assert found and base64.b64decode(found.group(1)).decode("utf-8") == data["image/svg+xml"] == explorer.svg

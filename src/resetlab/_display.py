@@ -93,25 +93,33 @@ def figure_png(figure) -> bytes:
     return buffer.getvalue()
 
 
-def image_html(png: bytes, alt: str) -> str:
-    """An ``<img>`` holding *png* inline, with *alt* escaped.
+def image_html(image: bytes, alt: str, mime: str = "image/png") -> str:
+    """An ``<img>`` holding *image* (of type *mime*) inline, with *alt* escaped.
 
     >>> image_html(b"x", 'A "quoted" <b>title</b>')
     '<img alt="A &quot;quoted&quot; &lt;b&gt;title&lt;/b&gt;" src="data:image/png;base64,eA=="/>'
     """
-    data = base64.b64encode(png).decode("ascii")
-    return f'<img alt="{html.escape(alt, quote=True)}" src="data:image/png;base64,{data}"/>'
+    data = base64.b64encode(image).decode("ascii")
+    return f'<img alt="{html.escape(alt, quote=True)}" src="data:{mime};base64,{data}"/>'
 
 
-def figure_data(figure, png: bytes | None = None) -> dict[str, str]:
-    """A display bundle's ``data`` for *figure*: ``text/html`` (the ``<img alt>``) and ``image/png``."""
-    png = figure_png(figure) if png is None else png
+def figure_data(figure, image: bytes | str | None = None) -> dict[str, str]:
+    """A display bundle's ``data`` for *figure*: ``text/html`` (the ``<img alt>``) and the picture itself.
+
+    A figure with its own ``_repr_svg_`` (the timeline) is shown as SVG, any
+    other as PNG; *image* is that picture when the caller has made it already.
+    """
+    own_svg = getattr(figure, "_repr_svg_", None)
+    if callable(own_svg):
+        svg = own_svg() if image is None else image
+        return {"text/html": image_html(svg.encode("utf-8"), alt_text(figure), "image/svg+xml"), "image/svg+xml": svg}
+    png = figure_png(figure) if image is None else image
     return {"text/html": image_html(png, alt_text(figure)), "image/png": base64.b64encode(png).decode("ascii")}
 
 
 def figure_html(figure) -> str:
     """The HTML formatter for a matplotlib figure: its picture with a text alternative."""
-    return image_html(figure_png(figure), alt_text(figure))
+    return figure_data(figure)["text/html"]
 
 
 def install(shell=None) -> bool:

@@ -439,7 +439,8 @@ def timeline_figure(events: pd.DataFrame, show: str = "all", start: str | None =
         title += f"\n(years with no events, {left_out}, are left out; // marks each break)"
     # A fixed layout in inches (cheaper than matplotlib's constrained layout, and the same every time):
     # title, meeting labels, the axes (0.3 in a row), tick labels, then the legend under everything.
-    left = min(max((_text_inches(t, 9) for t in rows["label"]), default=0.5) + 0.2, width * 0.55)
+    # the browser draws the SVG's words in its own copy of the font (or Verdana, Arial...): 8 % to spare
+    left = min(max((_text_inches(t, 9) for t in rows["label"]), default=0.5) * 1.08 + 0.2, width * 0.55)
     top = 0.32 + 0.2 * title.count("\n") + 0.3
     axes_height = 0.3 * n + 0.2
     meetings = [m for m in _meetings(events).itertuples(index=False) if any(a <= m.start <= b for a, b in panels)]
@@ -521,24 +522,38 @@ def timeline_figure(events: pd.DataFrame, show: str = "all", start: str | None =
     return fig
 
 
+# SVG with its text kept as text: deterministic (fixed ids, no date) for nbval, and sharp at any zoom
+_SVG_RC = {"svg.fonttype": "none", "svg.hashsalt": "resetlab-timeline"}
+
+
 @lru_cache(maxsize=1)
 def _figure_class():
-    """A matplotlib ``Figure`` that shows itself as a PNG in IPython without pyplot.
+    """A matplotlib ``Figure`` that shows itself as an SVG picture in IPython without pyplot.
 
     A figure made outside pyplot has no inline display of its own unless
-    pyplot was imported first; ``_repr_png_`` gives it one, and keeping it out
-    of pyplot means a cell never shows the same figure twice.  Its text form
-    is the title, so a view with no images still says what the figure is.
+    pyplot was imported first; ``_repr_svg_`` gives it one, and keeping it out
+    of pyplot means a cell never shows the same figure twice.  SVG, with the
+    words left as text for the browser to draw, costs about half what a PNG
+    does to make (no glyphs rasterised in Python, no image compressed), is a
+    fifth of the bytes, and stays sharp at 200 % zoom.  Its text form is the
+    title, so a view with no images still says what the figure is.
     """
     from matplotlib import rc_context
     from matplotlib.figure import Figure
 
     class TimelineFigure(Figure):
-        def _repr_png_(self) -> bytes:
+        def _repr_svg_(self) -> str:
+            buffer = io.BytesIO()
+            with rc_context(_SVG_RC):
+                self.savefig(buffer, format="svg", metadata={"Date": None})
+            return buffer.getvalue().decode("utf-8")
+
+        def to_png(self, dpi: int = 90) -> bytes:
+            """The same picture as PNG bytes, for a file to look at or to paste elsewhere."""
             buffer = io.BytesIO()
             # unhinted text draws a quarter faster in Agg and reads the same at this size
             with rc_context({"text.hinting": "no_hinting"}):
-                self.savefig(buffer, format="png", dpi=90, pil_kwargs={"compress_level": 1})
+                self.savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
             return buffer.getvalue()
 
         def __repr__(self) -> str:
