@@ -140,6 +140,11 @@ def _drawn(fig) -> tuple[str, ...]:
     return tuple(k for k in TIMELINE_KINDS if k in found)
 
 
+def _tick_labels(ax):
+    """The date labels under one panel (texts the course draws in place of matplotlib's ticks)."""
+    return [t for t in ax.texts if t.get_gid() == "tick label"]
+
+
 def _drawn_figure(show, period):
     fig = timeline_figure(load_events(), show, *period)
     FigureCanvasAgg(fig).draw()
@@ -202,8 +207,8 @@ def test_ticks_are_unique_inside_the_period_and_do_not_overlap(show, period):
     labels = []
     for ax in fig.axes:
         lo, hi = ax.get_xlim()
-        assert all(lo <= x <= hi for x in ax.get_xticks())
-        texts = [t for t in ax.get_xticklabels() if t.get_text()]
+        texts = _tick_labels(ax)
+        assert all(lo <= t.get_position()[0] <= hi for t in texts) and all(t.get_text() for t in texts)
         labels += [t.get_text() for t in texts]
         boxes = [t.get_window_extent() for t in texts]
         for left, right in zip(boxes, boxes[1:]):
@@ -239,7 +244,7 @@ def test_legend_lists_what_is_drawn_and_covers_no_data(show, period):
     box = legend.get_window_extent()
     for ax in fig.axes:
         assert not box.overlaps(ax.get_window_extent())
-        assert all(not box.overlaps(t.get_window_extent()) for t in ax.get_xticklabels() if t.get_text())
+        assert all(not box.overlaps(t.get_window_extent()) for t in _tick_labels(ax))
 
 
 def test_ranged_events_are_bars_from_first_to_last_day():
@@ -401,3 +406,37 @@ def test_a_stated_day_without_its_source_is_refused(data_copy):
     (data_copy / "events.csv").write_text(text.replace(row, row.replace(",outside,", ",stated,", 1)), encoding="utf-8")
     with pytest.raises(DataError, match=r"events\.csv, row \d+ \(line \d+\), column 'date_basis': a day stated in a source needs that source"):
         load_events(data_copy)
+
+
+def test_the_svg_is_what_savefig_writes_and_measuring_once_changes_nothing():
+    """resetlab._svg remembers text widths between redraws; its file is savefig's, byte for byte, before and after."""
+    import io
+
+    from matplotlib import rc_context
+
+    from resetlab import _svg
+
+    fig = timeline_figure(load_events(), "all", None, None)
+    _svg._measure.cache_clear()
+    first = fig._repr_svg_()
+    misses = _svg._measure.cache_info().misses
+    again = fig._repr_svg_()
+    assert _svg._measure.cache_info().misses == misses, "the second drawing measured its words again"
+    buffer = io.BytesIO()
+    with rc_context(_svg.SVG_RC):
+        fig.savefig(buffer, format="svg", metadata=_svg.SVG_METADATA)
+    assert first == again == buffer.getvalue().decode("utf-8")
+    assert fig.dpi == 100  # the figure is left as it was found
+
+
+def test_drawing_again_on_a_used_figure_gives_the_picture_a_new_one_gives():
+    """The explorer redraws on its last figure: after any other view, each view's SVG is the fresh figure's, byte for byte."""
+    events = load_events()
+    used = {name: timeline_figure(events, "outside", *period) for name, period in PERIODS.items()}
+    for show, name in [*CASES, *reversed(CASES)]:
+        again = timeline_figure(events, show, *PERIODS[name], figure=used[name])
+        assert again is used[name], "the figure with the same panels is drawn on again"
+        assert again._repr_svg_() == timeline_figure(events, show, *PERIODS[name])._repr_svg_(), (show, name)
+        assert list(again.rows["event_id"]) == list(timeline_rows(events, show, *PERIODS[name])["event_id"])
+    other = timeline_figure(events, "all", None, None, figure=used["reset"])
+    assert other is not used["reset"] and len(other.axes) == 3, "a figure with other panels is not reused"

@@ -16,9 +16,6 @@ Conventions kept by every widget here:
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
-
 import ipywidgets as w
 import pandas as pd
 
@@ -94,29 +91,6 @@ def _run_showing_errors(callback, output: w.Output) -> None:
     except Exception:
         with output:
             raise
-
-
-@contextmanager
-def _young_garbage_only():
-    """Hold Python's cycle collector off during a redraw, then collect only what the redraw made.
-
-    A matplotlib figure is a web of reference cycles, so a figure that is
-    replaced waits for the collector.  Left alone, the collector moves a
-    redraw's objects into its oldest generation while the figure is still
-    being drawn; every dozen redraws it then sweeps all the kernel's objects
-    and the dead figures together, adding 100-150 ms to one menu change.  Held
-    off for the redraw, the figure's objects stay in the youngest generation,
-    and collecting that generation afterwards (a few ms) frees the figure at
-    once.  A kernel whose collector was off (``gc.disable()``) keeps it off.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-            gc.collect(0)
 
 
 # ---------------------------------------------------------------- accessibility, shared by every widget
@@ -450,6 +424,7 @@ class TimelineExplorer(w.VBox):
         self.events = events
         self.rows = pd.DataFrame()
         self.svg = ""
+        self._figures: dict = {}  # one per period, drawn on again by each redraw
         self.filter = w.Dropdown(options=self.FILTERS, value=show, description="Show events", style=_WIDE)
         self.filter.add_class("rl-timeline-filter")
         self.period = w.Dropdown(options=self.PERIODS, value=compare.RESET_WINDOW, description="Period", style=_WIDE)
@@ -467,8 +442,7 @@ class TimelineExplorer(w.VBox):
         self.period.observe(self._changed, names="value")
 
     def _changed(self, change) -> None:
-        with _young_garbage_only():  # the figure replaced is freed now, not in a sweep that stalls a later change
-            _run_showing_errors(self.update, self.errors)
+        _run_showing_errors(self.update, self.errors)
 
     def update(self) -> None:
         """Redraw the figure and its text summary for the chosen filter and period.
@@ -478,7 +452,9 @@ class TimelineExplorer(w.VBox):
         the same on every run and the picture can be checked without a browser.
         """
         start, end = self.period.value
-        fig = compare.timeline_figure(self.events, self.filter.value, start, end)  # the lessons' figure
+        # the lessons' figure, drawn again on this period's last one (its axes kept)
+        fig = compare.timeline_figure(self.events, self.filter.value, start, end, figure=self._figures.get((start, end)))
+        self._figures[(start, end)] = fig
         self.rows = fig.rows
         self.svg = fig._repr_svg_()
         summary = fig.summary  # timeline_summary's text, computed once with the figure
