@@ -444,6 +444,34 @@ def test_timeline_filter_shows_the_events_of_the_chosen_kind(pages):
     assert "OUTSIDE the sources" not in summary.inner_text()
 
 
+def test_every_timeline_view_is_drawn_as_an_svg_picture_with_its_text(pages):
+    """Each filter in each period shows a decoded SVG <img> with alt text naming the view, as JupyterLab draws it.
+
+    Screenshots: tests/artifacts/timeline-explorer-<filter>-<period>.png.
+    """
+    page, timeline = _open_widget(pages, "rl-timeline")
+    summary = timeline.locator(".rl-timeline-summary")
+    picture = timeline.locator(".rl-timeline-figure img")
+    filters, periods = timeline.locator(".rl-timeline-filter select"), timeline.locator(".rl-timeline-period select")
+    for period in _options(periods):
+        _choose(periods, period)
+        for show in _options(filters):
+            _choose(filters, show)
+            _wait_text(summary, re.escape(f"filter '{_FILTER_VALUES[show]}'"))
+            page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture.element_handle())
+            src, alt = picture.get_attribute("src"), picture.get_attribute("alt")
+            assert src.startswith("data:image/svg+xml;base64,"), src[:40]
+            assert alt.startswith("Timeline: ") and ("2001 to 2026" if "every" in period else "1 April 2008 to 31 July 2009") in alt, alt
+            name = f"timeline-explorer-{_FILTER_VALUES[show]}-{'every-year' if 'every' in period else 'reset'}"
+            timeline.screenshot(path=str(bs.ARTIFACTS / f"{name}.png"))
+    _choose(periods, _options(periods)[0])
+    _choose(filters, _options(filters)[0])
+
+
+_FILTER_VALUES = {"all events": "all", "mentioned in source 000": "000", "mentioned in source 003": "003",
+                  "outside the sources": "outside"}
+
+
 def test_variant_viewer_follows_the_menu_from_the_keyboard(pages):
     """Choose another statement with the arrow keys: the marked quote, the readings and the live region follow variants.csv."""
     page, viewer = _open_widget(pages, "rl-variants")
