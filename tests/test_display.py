@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 
 import pandas as pd
@@ -59,6 +60,18 @@ def test_a_figure_shows_as_an_image_with_alt_text_made_from_its_title_or_its_own
     assert data["image/png"] and data["image/png"] in data["text/html"]
     fig.alt_text = "Two meetings, nine months apart."
     assert 'alt="Two meetings, nine months apart."' in _display.figure_html(fig)
+
+
+def test_the_timeline_shows_as_svg_inside_its_img_and_no_png_is_made():
+    """A figure with its own _repr_svg_ (the timeline) is an <img alt> holding that SVG, with the SVG beside it and no PNG."""
+    from resetlab import load_events, timeline_figure
+
+    fig = timeline_figure(load_events())
+    data = _display.figure_data(fig)
+    assert set(data) == {"text/html", "image/svg+xml"} and data["image/svg+xml"].lstrip().startswith("<?xml")
+    src = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', data["text/html"]).group(1)
+    assert base64.b64decode(src).decode("utf-8") == data["image/svg+xml"]
+    assert f'alt="{fig.alt_text}"' in _display.figure_html(fig)
 
 
 def test_install_registers_the_formatters_with_ipython_and_is_harmless_without_it():

@@ -8,15 +8,17 @@ two HTML formatters with IPython, by type name, so nothing heavy is imported:
   corner cell, and a corner with nothing to say becomes a ``<td>`` (a data
   cell, not a header), as the W3C tables tutorial advises;
 * a matplotlib ``Figure`` also shows as ``<img alt="...">``: JupyterLab draws
-  an ``image/png`` output as an ``<img>`` with no ``alt`` and reads no
-  metadata for one, so an HTML rendering (which JupyterLab prefers) is the
-  only way to give the picture a text alternative.  The PNG stays in the
-  output too, for other front ends.
+  an image output as an ``<img>`` with no ``alt`` and reads no metadata for
+  one, so an HTML rendering (which JupyterLab prefers) is the only way to give
+  the picture a text alternative.  The picture stays in the output too, for
+  other front ends: SVG for a figure with its own ``_repr_svg_`` (the
+  timeline), PNG for any other.
 
 The alt text is ``figure.alt_text`` when a figure sets it, else it is made from
 the figure's title; it always points at the text summary the course prints
-beside every figure.  nbval never compares images, and the test set-up's
-sanitiser treats the base64 inside the ``<img>`` the same way.
+beside every figure.  nbval never compares PNG, and the test set-up's
+sanitiser treats a PNG inside the ``<img>`` the same way; the timeline's SVG
+is the same bytes on every run, so nbval does compare it.
 """
 
 from __future__ import annotations
