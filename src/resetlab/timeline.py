@@ -501,8 +501,8 @@ def timeline_figure(events: pd.DataFrame, show: str = "all", start: str | None =
         share = ratios[p] / sum(ratios)
         ticks = date_ticks(lo, hi, most=12, inches=inches * share)
         xs = [date2num(d) for d, _ in ticks]
-        # the axis's own ticks cost five artists each to build and draw (a third of a redraw): the course
-        # draws its ticks as one collection of short lines under the frame and one text per date
+        # the axis's own ticks cost five artists each to build and draw: the course draws its ticks as
+        # one collection of short lines under the frame and one text per date
         ax.xaxis.set_visible(False)
         ax.yaxis.set_visible(False)
         below = ax.get_xaxis_transform()
@@ -565,8 +565,9 @@ def _figure_class():
     of pyplot means a cell never shows the same figure twice.  SVG, with the
     words left as text for the browser to draw, costs about half what a PNG
     does to make (no glyphs rasterised in Python, no image compressed; see
-    ``resetlab._svg``), is a fifth of the bytes, and stays sharp at 200 % zoom.  Its text form is the
-    title, so a view with no images still says what the figure is.
+    ``resetlab._svg``), is a fifth of the bytes, and stays sharp at 200 %
+    zoom.  Its text form is the title, so a view with no images still says
+    what the figure is.
     """
     from matplotlib import rc_context
     from matplotlib.figure import Figure
