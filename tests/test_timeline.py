@@ -346,17 +346,19 @@ def test_every_filter_and_period_renders_a_png(show, period):
     (ARTIFACTS / f"timeline-{show}-{period}.png").write_bytes(png)
 
 
-SVG = "{http://www.w3.org/2000/svg}"
+def _svg_texts(svg: str) -> set[str]:
+    """The words of every <text> in an SVG, read by an XML parser (so the file must parse)."""
+    import xml.etree.ElementTree as ET
+
+    return {"".join(t.itertext()) for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")}
 
 
 @pytest.mark.parametrize(("show", "period"), CASES)
 def test_the_picture_is_an_svg_whose_words_stay_text_and_is_the_same_every_run(show, period):
     """The SVG parses, holds the title and every row label as text (sharp at 200 % zoom, found by the browser's search) and no date."""
-    import xml.etree.ElementTree as ET
-
     fig = timeline_figure(load_events(), show, *PERIODS[period])
     svg = fig._repr_svg_()
-    texts = {"".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG}text")}
+    texts = _svg_texts(svg)
     assert set(fig.rows["label"]) <= texts and fig._suptitle.get_text().splitlines()[0] in texts
     assert "<image" not in svg and "<dc:date>" not in svg and "font-family: 'DejaVu Sans'" in svg
     assert timeline_figure(load_events(), show, *PERIODS[period])._repr_svg_() == svg  # nbval compares it
@@ -366,13 +368,10 @@ def test_the_picture_is_an_svg_whose_words_stay_text_and_is_the_same_every_run(s
 
 def test_markup_in_a_label_is_text_in_the_svg(data_copy):
     """A label holding markup is escaped in the SVG: it parses and reads back as the same characters."""
-    import xml.etree.ElementTree as ET
-
     _replace(data_copy / "events.csv", ',"Bush, Putin and Medvedev at Sochi",', ",\"<b>Sochi</b> & '<img src=x>'\",")
     events = load_events(data_copy)
     svg = timeline_figure(events)._repr_svg_()
-    texts = {"".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG}text")}
-    assert any(t.startswith("<b>Sochi</b> & '<img src=x>'") for t in texts) and "<b>" not in svg
+    assert any(t.startswith("<b>Sochi</b> & '<img src=x>'") for t in _svg_texts(svg)) and "<b>" not in svg
 
 
 def test_row_labels_fit_even_if_the_browser_font_is_wider():
